@@ -1,0 +1,49 @@
+"""Options shared by sub-commands: config presets, `--set` overrides, seed, output folders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+
+def config_options(default_preset: str | None = None) -> Callable:
+    """Adds `--config PRESET_OR_YAML` and repeatable `--set key=value` to a command."""
+
+    def decorate(fn: Callable) -> Callable:
+        fn = click.option(
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Override one config value (dotted key, e.g. --set pretrain.min_duration=0.5). Repeatable.",
+        )(fn)
+        fn = click.option(
+            "--config",
+            "preset",
+            default=default_preset,
+            show_default=True,
+            help="Config preset name (see configs/) or a YAML file.",
+        )(fn)
+        return fn
+
+    return decorate
+
+
+def seed_option(default: int = 0) -> Callable:
+    return click.option("--seed", type=int, default=default, show_default=True, help="Seed for every random choice.")
+
+
+def out_option(required: bool = True, default: str | None = None, help: str = "Output folder.") -> Callable:
+    return click.option(
+        "--out", "out", type=click.Path(path_type=Path), required=required and default is None, default=default, help=help
+    )
+
+
+EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+def echo_written(label: str, path: Path) -> None:
+    """Every command says where it wrote its outputs."""
+    click.echo(f"{label}: {path}")

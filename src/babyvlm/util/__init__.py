@@ -1,0 +1,1 @@
+"""Small helpers shared by every step: deterministic files, rejects, progress, provenance."""

@@ -1,0 +1,94 @@
+"""Deterministic, atomic file writing.
+
+Every json the package writes goes through `write_json` so that the same inputs and seed give
+byte-identical files (fixed indentation, no platform-dependent float formatting, a final newline).
+Writes go to a temporary file first and are renamed into place, so a killed run never leaves a
+half-written file that a rerun would mistake for finished work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def dumps_json(obj: Any, *, indent: int | None = 2) -> str:
+    return json.dumps(obj, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_json(path: str | os.PathLike, obj: Any, *, indent: int | None = 2) -> Path:
+    """Write `obj` as json atomically; returns the path."""
+    path = Path(path)
+    _atomic_write_bytes(path, dumps_json(obj, indent=indent).encode("utf-8"))
+    return path
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    path = Path(path)
+    _atomic_write_bytes(path, text.encode("utf-8"))
+    return path
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    path = Path(path)
+    _atomic_write_bytes(path, data)
+    return path
+
+
+def write_jsonl(path: str | os.PathLike, rows: Iterable[Any]) -> Path:
+    path = Path(path)
+    text = "".join(json.dumps(r, ensure_ascii=False, allow_nan=False) + "\n" for r in rows)
+    _atomic_write_bytes(path, text.encode("utf-8"))
+    return path
+
+
+def append_jsonl(path: str | os.PathLike, row: Any) -> None:
+    """Append one record and flush it to disk, so that a crash loses at most the line being written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def read_json(path: str | os.PathLike) -> Any:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def read_jsonl(path: str | os.PathLike, *, skip_partial_last_line: bool = True) -> list[Any]:
+    """Read a jsonl file. A truncated last line (a kill mid-write) is ignored, not an error."""
+    rows: list[Any] = []
+    path = Path(path)
+    if not path.exists():
+        return rows
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            if skip_partial_last_line and i == len(lines) - 1:
+                break
+            raise
+    return rows
