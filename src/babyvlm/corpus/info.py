@@ -63,7 +63,7 @@ def format_info(info: dict[str, Any]) -> str:
         f"sessions    {info['sessions']} loaded of {info['sessions_listed']} listed",
         f"video       {info['hours']:.2f} h",
         f"utterances  {info['utterances']} ({info['words']} words, {info['speech_hours']:.2f} h of speech)",
-        f"speakers    " + ", ".join(f"{k} {v}" for k, v in info["speakers"].items()),
+        "speakers    " + ", ".join(f"{k} {v}" for k, v in info["speakers"].items()),
     ]
     months = info["age_months_covered"]
     lines.append(f"ages        {months[0]}-{months[-1]} months ({len(months)} distinct months)" if months else "ages        unknown")

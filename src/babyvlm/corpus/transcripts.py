@@ -207,7 +207,7 @@ def read_csv_transcript(path: Path, *, max_utterance_seconds: float = 5.0, durat
         line = reader.line_num
         if not any(f.strip() for f in fields):
             continue
-        def get(k: str) -> str:
+        def get(k: str, fields: list[str] = fields) -> str:
             i = cols.get(k)
             return fields[i] if i is not None and i < len(fields) else ""
         record = {h: (fields[i] if i < len(fields) else "") for i, h in enumerate(header)}
