@@ -1,0 +1,184 @@
+"""The Task API shared by the evaluation harness and the DevCV builder (DevCV and V1 tasks).
+
+A task is a small class; one module per task holds its names, chance, loader checks, prompt
+handling, scoring and aggregation. The harness drives the model; the task never calls it.
+
+    class Task:
+        name            "picture_vocabulary"          the CLI name (--tasks)
+        folder          "picture_vocabulary"          the official folder name ("vdr-binary")
+        leaderboard_id  "baby_pv"                     key in scores.json (None: not on the leaderboard)
+        suite           "devcv" | "v1"
+        kind            "generate" | "multiround" | "loglikelihood"
+        metrics         ("acc",)                      every metric the task reports
+        primary         "acc"                         the one that enters the overall mean
+        max_new_tokens  16
+
+        locate(root) -> Path | None                   the task's data under a data root
+        load(path, skip_bad=, rejects=) -> list[Item] official items, checked (`check`)
+        setup(items)                                  called once on the loaded items (answer spaces)
+        chance(items) -> {metric: value}              expected score of uniform guessing
+        # kind "generate"
+        conversation(item) -> Conversation
+        # kind "multiround" (the harness keeps the model's own replies in context)
+        n_rounds(item) -> int
+        round_conversation(item, r, replies) -> Conversation
+        # kind "loglikelihood"
+        requests(item) -> list[(Conversation, continuation)]
+        # all kinds
+        score(item, output, ctx) -> row               output: str | list[str] | list[(sum_logprob, n_tokens)]
+        aggregate(rows) -> {metric: value}            default: mean over items of row["metrics"]
+        build(...)                                    DevCV builder hook (issue 6), see `build` below
+
+A row (one line of samples_<task>.jsonl) has at least `id`, `prompt`, `response`, `parsed`,
+`gold`, `correct` and `metrics` ({metric: value for this item}); bootstrap intervals resample
+items, so each item's `metrics` must be its whole contribution.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from babyvlm.devcv.schema import Item, ItemError, load_items
+from babyvlm.evaluate.conversation import Conversation, ImageRef
+from babyvlm.util.rejects import RejectLog
+
+LETTERS = "ABCDEFGH"
+ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
+@dataclass(frozen=True)
+class ScoreContext:
+    """How to score: the parser mode, and the seed for breaking ties."""
+
+    parser: str = "default"
+    seed: int = 0
+    task: str = ""
+
+    def rng(self, *keys: Any) -> random.Random:
+        """A generator fixed by (seed, task, keys): the same tie is always broken the same way."""
+        key = ":".join(str(k) for k in (self.seed, self.task, *keys))
+        return random.Random(zlib.crc32(key.encode("utf-8")))
+
+
+def argmax_tiebreak(values: list[float], rng: random.Random, tol: float = 1e-9) -> tuple[int, bool]:
+    """Index of the largest value; exact ties (within `tol`) are broken uniformly at random with
+    `rng` (never towards the first option). Returns (index, tied)."""
+    best = max(values)
+    top = [i for i, v in enumerate(values) if v >= best - tol]
+    if len(top) == 1:
+        return top[0], False
+    return top[rng.randrange(len(top))], True
+
+
+def greater(a: float, b: float, rng: random.Random, tol: float = 1e-9) -> tuple[bool, bool]:
+    """a > b, with an exact tie decided by a fair coin from `rng`. Returns (result, tied)."""
+    if abs(a - b) <= tol:
+        return rng.random() < 0.5, True
+    return a > b, False
+
+
+def split_options(text: str) -> dict[str, str]:
+    """'(A) top left or (B) top right ...' -> {'A': 'top left or', 'B': 'top right ...'}."""
+    marks = list(re.finditer(r"\(([A-H])\)", text))
+    out: dict[str, str] = {}
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        out[m.group(1)] = text[m.end():end].strip()
+    return out
+
+
+def quoted_options(text: str) -> list[str]:
+    """The quoted answer words of a prompt: "respond ONLY with 'right' or 'left'" -> ['right', 'left']."""
+    return list(dict.fromkeys(m.group(1) for m in re.finditer(r"'([^']+)'", text)))
+
+
+class Task:
+    name: ClassVar[str] = ""
+    folder: ClassVar[str] = ""
+    leaderboard_id: ClassVar[str | None] = None
+    suite: ClassVar[str] = "devcv"
+    kind: ClassVar[str] = "generate"
+    metrics: ClassVar[tuple[str, ...]] = ("acc",)
+    primary: ClassVar[str] = "acc"
+    max_new_tokens: ClassVar[int] = 16
+    description: ClassVar[str] = ""
+
+    # ------------------------------------------------------------------ data
+    def locate(self, root: Path) -> Path | None:
+        p = Path(root) / self.folder
+        return p if (p / "data.json").is_file() else None
+
+    def load(self, path: Path, *, skip_bad: bool = False, rejects: RejectLog | None = None) -> list[Item]:
+        items, _ = load_items(path, skip_bad=skip_bad, rejects=rejects)
+        good = []
+        for item in items:
+            try:
+                self.check(item)
+                good.append(item)
+            except ItemError as e:
+                if not skip_bad:
+                    raise ItemError(f"{path}: {e}") from None
+                if rejects is not None:
+                    from babyvlm.util.rejects import Reject
+
+                    rejects.add(Reject(source=str(path), reason=str(e), step="eval", record={"id": item.id}))
+        return good
+
+    def check(self, item: Item) -> None:
+        """Task-specific validation; raise ItemError naming the item."""
+
+    def setup(self, items: list[Item]) -> None:
+        """Called once with the loaded items (e.g. to fix an answer space)."""
+
+    def chance(self, items: list[Item]) -> dict[str, float | None]:
+        return {m: None for m in self.metrics}
+
+    # ------------------------------------------------------------------ requests
+    def conversation(self, item: Item) -> Conversation:
+        raise NotImplementedError
+
+    def n_rounds(self, item: Item) -> int:
+        return 1
+
+    def round_conversation(self, item: Item, r: int, replies: list[str]) -> Conversation:
+        raise NotImplementedError
+
+    def requests(self, item: Item) -> list[tuple[Conversation, str]]:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ scoring
+    def score(self, item: Item, output: Any, ctx: ScoreContext) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def aggregate(self, rows: list[dict[str, Any]]) -> dict[str, float]:
+        """Mean over items of each metric (every item weighs the same)."""
+        out = {}
+        for m in self.metrics:
+            vals = [r["metrics"][m] for r in rows if r["metrics"].get(m) is not None]
+            out[m] = float(np.mean(vals)) if vals else float("nan")
+        return out
+
+    # ------------------------------------------------------------------ DevCV builder hook
+    # BUILDER HOOK (issue 6): the DevCV builder adds, per task module,
+    #     def build(self, frames, rng, **options) -> list[Item]
+    # turning annotated frames into this task's items in the official format (write them with
+    # babyvlm.devcv.schema.write_items). The harness never calls it.
+    def build(self, frames: Any, rng: Any, **options: Any) -> list[Item]:
+        raise NotImplementedError(f"{self.name}: building items is the DevCV builder's job (babyvlm devcv build)")
+
+    # ------------------------------------------------------------------ helpers
+    def images(self, item: Item, start: int = 0, stop: int | None = None) -> list[ImageRef]:
+        return [ImageRef(p) for p in item.images[start:stop]]
+
+    def meta(self, item: Item, **kw: Any) -> dict[str, Any]:
+        return {"task": self.name, "item_id": item.id, **kw}
+
+    def __repr__(self) -> str:
+        return f"<task {self.name}>"

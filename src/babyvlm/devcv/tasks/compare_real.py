@@ -1,0 +1,19 @@
+"""Who has more (naturalistic frames): which of two images has more of a category.
+
+Official item (`notes` gives the counts): "Which image has more shoes? (A) <image> (B) <image>"
+-> "A", notes "first should have 2 second should have 1". Chance 1/2.
+"""
+
+from __future__ import annotations
+
+from babyvlm.devcv.tasks.common import ChoiceTask
+
+
+class CompareReal(ChoiceTask):
+    name = "compare_real"
+    folder = "compare_real"
+    leaderboard_id = "baby_compare_real"
+    description = "Who has more (real frames): which image has more of the category"
+    pixel_rule = "more_blobs"
+
+    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

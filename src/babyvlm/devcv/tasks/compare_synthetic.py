@@ -1,0 +1,19 @@
+"""Who has more (synthetic): one object crop pasted N and M times; which image has more.
+
+Official item: "Which image has more refrigerators? Answer (A) <image> (B) <image>" -> "A".
+Chance 1/2.
+"""
+
+from __future__ import annotations
+
+from babyvlm.devcv.tasks.common import ChoiceTask
+
+
+class CompareSynthetic(ChoiceTask):
+    name = "compare_synthetic"
+    folder = "compare_synthetic"
+    leaderboard_id = "baby_compare_synthetic"
+    description = "Who has more (synthetic): which image has more copies of the object"
+    pixel_rule = "more_blobs"
+
+    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

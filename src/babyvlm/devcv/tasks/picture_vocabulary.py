@@ -1,0 +1,19 @@
+"""Picture vocabulary (NIH Baby Toolbox): four pictures, touch the one the word names.
+
+Official item: "<image><image><image><image>\\n Touch the image of 'street' (A) the first image
+(B) the second image (C) the third image (D) the fourth image." -> "C". Chance 1/4.
+"""
+
+from __future__ import annotations
+
+from babyvlm.devcv.tasks.common import ChoiceTask
+
+
+class PictureVocabulary(ChoiceTask):
+    name = "picture_vocabulary"
+    folder = "picture_vocabulary"
+    leaderboard_id = "baby_pv"
+    description = "Picture vocabulary: which of four images the word names"
+    pixel_rule = "busiest"  # no reference image: the busiest crop exposes size/clutter biases of the targets
+
+    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -1,0 +1,20 @@
+"""Spatial details: a reference crop and three frames; which contains exactly this object.
+
+Official item: "<image> Which of the following contains exactly this object? (A) <image> (B)
+<image> (C) <image>. Pay attention to details and give only a letter A-C." -> "B". Chance 1/3.
+"""
+
+from __future__ import annotations
+
+from babyvlm.devcv.tasks.common import ChoiceTask
+
+
+class SpatialDetails(ChoiceTask):
+    name = "spatialdetails"
+    folder = "spatialdetails"
+    leaderboard_id = "baby_spatialdetails"
+    description = "Spatial details: which frame contains exactly the reference object"
+    pixel_rule = "nearest"
+    reference_image = 0
+
+    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -1,0 +1,18 @@
+"""Subitizing: how many (1 to 4) objects, at a glance. Same item shape as `count`.
+
+Not on the leaderboard's overall mean; reported as `baby_subitizing`.
+"""
+
+from __future__ import annotations
+
+from babyvlm.devcv.tasks.common import NumberTask
+
+
+class Subitizing(NumberTask):
+    name = "subitizing"
+    folder = "subitizing"
+    leaderboard_id = "baby_subitizing"
+    description = "Subitizing: how many (1-4) objects"
+    answer_range = (1, 4)
+
+    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

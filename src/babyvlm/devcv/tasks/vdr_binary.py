@@ -1,0 +1,21 @@
+"""Visual delayed response, binary: through which of two sides does the object leave the frame.
+
+Official item (frames as images, `gif` an animation of them): "<image>...<image> does the fridge
+leave the frame through the right side of the frame or the left side of the frame? respond ONLY
+with 'right' or 'left'." -> "right". Options are the quoted words of the prompt. Metrics
+`acc_exact` (primary) and `acc_adjacent`; chance 1/2 for both with left/right options.
+"""
+
+from __future__ import annotations
+
+from babyvlm.devcv.tasks.common import DirectionTask
+
+
+class VDRBinary(DirectionTask):
+    name = "vdr_binary"
+    folder = "vdr-binary"
+    leaderboard_id = "baby_vdr_binary"
+    description = "Visual delayed response (binary): which side the object leaves through"
+    default_options = ("left", "right")
+
+    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

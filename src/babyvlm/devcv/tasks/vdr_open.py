@@ -1,0 +1,19 @@
+"""Visual delayed response, open: which of 8 parts of the frame the object leaves from.
+
+Official item: "<image>...<image> which part of the frame does the fridge leave from? respond
+ONLY with one of: 'top', 'bottom', 'left', 'right', 'top right', 'top left', 'bottom right', or
+'bottom left'." -> "top". Chance: exact 1/8, adjacent 3/8.
+"""
+
+from __future__ import annotations
+
+from babyvlm.devcv.tasks.common import DirectionTask
+
+
+class VDROpen(DirectionTask):
+    name = "vdr_open"
+    folder = "vdr-open"
+    leaderboard_id = "baby_vdr_open"
+    description = "Visual delayed response (open): which of 8 directions the object leaves by"
+
+    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]
