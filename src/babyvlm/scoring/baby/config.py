@@ -1,0 +1,43 @@
+"""Settings of the baby scorer (section `scorer`; presets in configs/scorer/)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from babyvlm.corpus import CorpusOptions
+
+
+@dataclass
+class BabyModelConfig:
+    image_size: int = 64  # frames are squashed to a square of this side
+    crop_pad: int = 8  # frames are cached at image_size + crop_pad; training crops at random, scoring at the centre
+    dim: int = 64
+    channels: list[int] = field(default_factory=lambda: [64, 128, 128])
+    strides: list[int] = field(default_factory=lambda: [4, 2, 2])
+    max_words: int = 16
+
+
+@dataclass
+class BabyTrainConfig:
+    steps: int = 300
+    batch_size: int = 128
+    lr: float = 3e-3
+    weight_decay: float = 1e-4
+    warmup_steps: int = 20
+    frames_per_second: float = 2.0  # frames cached per second of each utterance (a random one per visit)
+    max_frames: int = 60000  # cap on cached frames (utterances are subsampled evenly beyond it)
+    min_count: int = 2  # words seen fewer times are unknown
+    max_vocab: int = 4000
+    val_fraction: float = 0.1  # utterances held out to report retrieval accuracy
+    bank_size: int = 256  # frames whose mean similarity calibrates each utterance's scores
+    threads: int = 0  # torch threads (0: all cores)
+    drop_speakers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ScorerTrainConfig:
+    model: BabyModelConfig = field(default_factory=BabyModelConfig)
+    train: BabyTrainConfig = field(default_factory=BabyTrainConfig)
+    corpus: CorpusOptions = field(default_factory=CorpusOptions)
+    seed: int = 0
+    workers: int = 1  # processes decoding sessions into the frame cache
