@@ -1,0 +1,72 @@
+"""The model adapter protocol: what the harness asks of any model.
+
+    class ModelAdapter:
+        name: str                         shown in reports ("hf:runs/model", "random")
+        is_baseline: bool
+        supports_loglikelihood: bool
+        def cache_id(self) -> str         identifies this model's outputs in the per-item cache
+        def begin_task(self, task, items) called before each task (baselines fit priors; models ignore it)
+        def generate(self, conversations, max_new_tokens) -> list[str]
+        def loglikelihood(self, requests) -> list[tuple[float, int]]
+        def close(self)
+
+`generate` gets a batch of `Conversation`s (chat messages in the Hugging Face multimodal format,
+images beside them) and returns one reply per conversation, greedy. `loglikelihood` gets a batch of
+(conversation, continuation) and returns, per request, the summed log-probability of exactly the
+continuation's tokens as the assistant's reply, and how many tokens that is; tasks state whether
+they compare sums or means. Multi-round tasks are driven by the harness (each round a `generate`
+call whose conversation holds the model's earlier replies).
+
+A new model type is one module `babyvlm/evaluate/adapters/<prefix>.py` with
+`load(arg, options) -> ModelAdapter`; `--model <prefix>:<arg>` finds it by its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from babyvlm.errors import BabyVLMError
+from babyvlm.evaluate.conversation import Conversation
+
+
+class UnsupportedRequest(BabyVLMError):
+    """The model cannot answer this kind of request (e.g. a chat API asked for log-likelihoods)."""
+
+
+@dataclass
+class AdapterOptions:
+    """Settings every adapter may read (each reads only what applies to it)."""
+
+    batch_size: int = 8
+    seed: int = 0
+    device: str = "auto"  # hf: auto | cpu | cuda | cuda:1 ...
+    dtype: str = "auto"  # hf: auto | float32 | bfloat16 | float16
+    api_base: str = ""  # openai: base URL (else $OPENAI_BASE_URL, else https://api.openai.com/v1)
+    api_key: str | None = None  # openai: never written anywhere (else $OPENAI_API_KEY)
+    concurrency: int = 4
+    timeout: float = 60.0
+    max_retries: int = 5
+    backoff: float = 1.0  # seconds before the first retry; doubles each time
+    cache_dir: str = ""  # openai: on-disk response cache
+
+
+class ModelAdapter:
+    name: str = "model"
+    is_baseline: bool = False
+    supports_loglikelihood: bool = True
+
+    def cache_id(self) -> str:
+        return self.name
+
+    def begin_task(self, task: Any, items: list[Any]) -> None:
+        """Called before a task runs, with its loaded items. Real models ignore it."""
+
+    def generate(self, conversations: list[Conversation], max_new_tokens: int = 16) -> list[str]:
+        raise NotImplementedError
+
+    def loglikelihood(self, requests: list[tuple[Conversation, str]]) -> list[tuple[float, int]]:
+        raise UnsupportedRequest(f"{self.name} cannot score log-likelihoods")
+
+    def close(self) -> None:
+        pass

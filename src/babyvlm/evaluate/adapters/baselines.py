@@ -1,0 +1,253 @@
+"""Shortcut baselines: they expose items that can be solved without the skill a task measures.
+
+- `random`: uniform over the item's answer options (letters, numbers in the task's answer space,
+  the quoted directions), seeded per (seed, task, item, round); log-likelihoods are seeded random
+  numbers (so likelihood tasks land at chance); free-text answers (captions) are another item's
+  reference, drawn at random.
+- `blind`: never sees the images. It answers with the most common gold answer among the OTHER
+  items of the same prompt form (the question text without images, lowercased; memory: also the
+  round), falling back to the other items of the task; ties are broken by a seeded draw. This is
+  a leave-one-out text-only prior on the evaluated items themselves: an upper bound on what a
+  prior learned from a same-distribution train split would get. Log-likelihoods come from a word
+  unigram model of all the task's continuations (options, not answers), so it prefers phrases
+  made of common words and cannot tell images apart (ties are coin flips). Captions: the other
+  item's reference made of the most common words.
+- `pixel`: never reads the question. Per task it applies a pixel statistic (see
+  `babyvlm.devcv.tasks.common`): the option nearest the reference image, the busiest option, the
+  quadrant with the most edges, the image with more blobs, the blob count, the drift of the frame
+  differences, the option least like every earlier image; log-likelihoods score the image's
+  clutter (the same for every phrase); captions are the reference of the nearest other image.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import zlib
+from collections import Counter
+from typing import Any
+
+from babyvlm.errors import InputError
+from babyvlm.evaluate import pixel_stats as px
+from babyvlm.evaluate.adapters.base import AdapterOptions, ModelAdapter
+from babyvlm.evaluate.conversation import Conversation
+
+
+def prompt_form(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("<image>", " ")).strip().lower()
+
+
+class Baseline(ModelAdapter):
+    is_baseline = True
+    version = 1  # bump when a baseline's behaviour changes (invalidates cached outputs)
+
+    def __init__(self, options: AdapterOptions):
+        self.seed = options.seed
+        self.task: Any = None
+
+    def cache_id(self) -> str:
+        return f"{self.name}:seed={self.seed}:v{self.version}"
+
+    def rng(self, conv: Conversation, *extra: Any) -> random.Random:
+        m = conv.meta
+        key = ":".join(str(k) for k in (self.seed, self.name, m.get("task"), m.get("item_id"), m.get("round", 0), *extra))
+        return random.Random(zlib.crc32(key.encode("utf-8")))
+
+    def begin_task(self, task: Any, items: list[Any]) -> None:
+        self.task = task
+
+
+# ---------------------------------------------------------------------------------------------- random
+
+class RandomBaseline(Baseline):
+    name = "random"
+
+    def begin_task(self, task, items):
+        super().begin_task(task, items)
+        self.free = {i.id: task.gold(i) for i in items} if getattr(task, "free_text", False) else {}
+
+    def generate(self, conversations, max_new_tokens=16):
+        out = []
+        for conv in conversations:
+            rng = self.rng(conv)
+            options = conv.meta.get("options")
+            if options:
+                out.append(str(rng.choice(list(options))))
+            else:
+                others = sorted(v for k, v in self.free.items() if k != conv.meta.get("item_id"))
+                out.append(rng.choice(others) if others else "")
+        return out
+
+    def loglikelihood(self, requests):
+        return [(-10.0 * self.rng(conv, conv.fingerprint(), cont).random(), 1) for conv, cont in requests]
+
+
+# ---------------------------------------------------------------------------------------------- blind
+
+def _majority(counter: Counter, rng: random.Random) -> str | None:
+    counts = {k: v for k, v in counter.items() if v > 0}
+    if not counts:
+        return None
+    best = max(counts.values())
+    tied = sorted(k for k, v in counts.items() if v == best)
+    return tied[rng.randrange(len(tied))]
+
+
+class BlindBaseline(Baseline):
+    name = "blind"
+
+    def begin_task(self, task, items):
+        super().begin_task(task, items)
+        self.answers: dict[tuple[str, int], str] = {}
+        self.unigrams: Counter = Counter()
+        kind = task.kind
+        if kind == "loglikelihood":
+            for item in items:
+                for _, cont in task.requests(item):
+                    self.unigrams.update(cont.lower().split())
+            self.total = sum(self.unigrams.values())
+            return
+        if getattr(task, "free_text", False):
+            self._captions(task, items)
+            return
+        # (round, form) -> gold answers; the item's own answer is taken out before voting
+        keyed: list[tuple[str, int, str, str]] = []
+        for item in items:
+            golds = task.gold(item)
+            golds = golds if isinstance(golds, list) else [golds]
+            for r, ((human, _), g) in enumerate(zip(item.turns, golds)):
+                keyed.append((item.id, r, prompt_form(human), g))
+        by_form: dict[tuple[int, str], Counter] = {}
+        by_round: dict[int, Counter] = {}
+        for _, r, form, g in keyed:
+            by_form.setdefault((r, form), Counter())[g] += 1
+            by_round.setdefault(r, Counter())[g] += 1
+        for item_id, r, form, g in keyed:
+            rng = random.Random(zlib.crc32(f"{self.seed}:blind:{task.name}:{item_id}:{r}".encode()))
+            same = by_form[(r, form)].copy()
+            same[g] -= 1
+            answer = _majority(same, rng)
+            if answer is None:
+                rest = by_round[r].copy()
+                rest[g] -= 1
+                answer = _majority(rest, rng)
+            self.answers[(item_id, r)] = answer if answer is not None else ""
+
+    def _captions(self, task, items):
+        golds = {i.id: task.gold(i) for i in items}
+        df = Counter()
+        for text in golds.values():
+            df.update(set(text.lower().split()))
+        for item_id, own in golds.items():
+            own_words = set(own.lower().split())
+
+            def commonness(text: str, own_words=own_words) -> float:
+                words = text.lower().split()
+                return sum(df[w] - (w in own_words) for w in words) / max(len(words), 1)
+
+            others = sorted(t for k, t in golds.items() if k != item_id)
+            self.answers[(item_id, 0)] = max(others, key=commonness) if others else ""
+
+    def generate(self, conversations, max_new_tokens=16):
+        return [self.answers.get((c.meta.get("item_id"), c.meta.get("round", 0)), "") for c in conversations]
+
+    def loglikelihood(self, requests):
+        v = len(self.unigrams) + 1
+        out = []
+        for _, cont in requests:
+            words = cont.lower().split() or [""]
+            lp = sum(math.log((self.unigrams[w] + 1) / (self.total + v)) for w in words)
+            out.append((lp, len(words)))
+        return out
+
+
+# ---------------------------------------------------------------------------------------------- pixel
+
+class PixelBaseline(Baseline):
+    name = "pixel"
+
+    def __init__(self, options):
+        super().__init__(options)
+        self._thumbs: dict[str, Any] = {}
+
+    def thumb(self, ref):
+        key = ref.fingerprint()
+        t = self._thumbs.get(key)
+        if t is None:
+            t = px.thumbnail(ref.pil())
+            if len(self._thumbs) > 4096:
+                self._thumbs.clear()
+            self._thumbs[key] = t
+        return t
+
+    def begin_task(self, task, items):
+        super().begin_task(task, items)
+        self.gallery = []
+        if getattr(task, "free_text", False):
+            for item in items:
+                self.gallery.append((item.id, self.thumb(task.images(item)[0]), task.gold(item)))
+
+    def generate(self, conversations, max_new_tokens=16):
+        return [self._answer(c) for c in conversations]
+
+    def _answer(self, conv: Conversation) -> str:
+        m = conv.meta
+        rule = m.get("pixel")
+        options = list(m.get("options") or [])
+        opt_images: dict[str, int] = m.get("option_images") or {}
+        rng = self.rng(conv)
+        thumbs = [self.thumb(im) for im in conv.images]
+        if not options:  # free text: the caption of the nearest other image
+            if not self.gallery or not thumbs:
+                return ""
+            others = [(px.distance(thumbs[0], t), cap) for k, t, cap in self.gallery if k != m.get("item_id")]
+            return min(others)[1] if others else ""
+
+        def pick(scores: dict[str, float], largest: bool = True) -> str:
+            if not scores:
+                return rng.choice(options)
+            best = max(scores.values()) if largest else min(scores.values())
+            tied = sorted(k for k, v in scores.items() if abs(v - best) <= 1e-12)
+            return tied[rng.randrange(len(tied))]
+
+        if rule == "nearest" and m.get("reference_image") is not None:
+            ref = thumbs[m["reference_image"]]
+            return pick({k: px.distance(ref, thumbs[i]) for k, i in opt_images.items()}, largest=False)
+        if rule == "busiest" and opt_images:
+            return pick({k: px.clutter(thumbs[i]) for k, i in opt_images.items()})
+        if rule == "quadrant":
+            energy = px.quadrant_energy(thumbs[0])
+            quads = m.get("option_quadrants") or {}
+            return pick({k: energy[q] for k, q in quads.items() if q in energy})
+        if rule == "more_blobs" and opt_images:
+            stats = {k: px.blobs(thumbs[i]) for k, i in opt_images.items()}
+            return pick({k: n + 1e-3 * area for k, (n, area) in stats.items()})
+        if rule == "blob_count":
+            n, _ = px.blobs(thumbs[0])
+            nums = sorted(int(o) for o in options)
+            return str(min(max(n, nums[0]), nums[-1]))
+        if rule == "motion":
+            d = px.motion_direction(thumbs, options)
+            return d if d is not None else rng.choice(options)
+        if rule == "novel" and opt_images:
+            earlier = [thumbs[i] for i in range(min(opt_images.values()))]
+            if not earlier:
+                return pick({k: 0.0 for k in opt_images})
+            # the option whose closest earlier image is farthest away is the new one
+            return pick({k: min(px.distance(thumbs[i], e) for e in earlier) for k, i in opt_images.items()})
+        return rng.choice(options)
+
+    def loglikelihood(self, requests):
+        out = []
+        for conv, _ in requests:
+            c = sum(px.clutter(self.thumb(im)) for im in conv.images) / max(len(conv.images), 1)
+            out.append((c, 1))
+        return out
+
+
+def load(name: str, options: AdapterOptions) -> Baseline:
+    classes = {"random": RandomBaseline, "blind": BlindBaseline, "pixel": PixelBaseline}
+    if name not in classes:
+        raise InputError(f"unknown baseline {name!r} (known: {', '.join(classes)})")
+    return classes[name](options)
