@@ -232,3 +232,51 @@ def open_corpus(path: str | Path, options: CorpusOptions | None = None) -> Corpu
             f"{root}: no corpus here (expected videos/ + transcripts/, or video files with same-stem .srt/.vtt/.json transcripts)"
         )
     return Corpus(root, layout, entries, meta, rejects, options)
+
+
+def list_videos(path: str | Path) -> tuple[str, list[SessionEntry], list[Reject], dict[str, Any]]:
+    """Every video of a corpus folder, with or without a transcript (what `corpus transcribe` needs).
+
+    Returns the layout, one entry per video (`entry.transcript` set where one exists, else None),
+    rejects (duplicate session names in the generic layout) and `corpus.json`'s contents. Unlike
+    `open_corpus`, a video without a transcript is an entry here, not a reject.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder")
+    meta = _read_meta(root)
+    births = _birth_dates(meta)
+    layout = detect_layout(root)
+    entries: list[SessionEntry] = []
+    rejects: list[Reject] = []
+    if layout == "saycam":
+        transcripts: dict[str, list[Path]] = {}
+        tdir = root / "transcripts"
+        if tdir.is_dir():
+            for p in sorted(tdir.iterdir()):
+                if p.is_file() and p.suffix.lower() in TRANSCRIPT_SUFFIXES:
+                    transcripts.setdefault(p.stem, []).append(p)
+        seen: set[str] = set()
+        for p in sorted((root / "videos").iterdir()):
+            if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES and p.stem not in seen:
+                seen.add(p.stem)
+                entries.append(_entry(p.stem, p, _pick(transcripts.get(p.stem, []), TRANSCRIPT_PREFERENCE), None, births))
+        return layout, entries, rejects, meta
+    groups: dict[tuple[Path, str], list[Path]] = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES and not any(part.startswith(".") for part in rel.parts):
+            groups.setdefault((p.parent, p.stem), []).append(p)
+    by_stem: dict[str, SessionEntry] = {}
+    for (parent, stem), videos in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        video = _pick(videos, VIDEO_SUFFIXES)
+        if stem in by_stem:
+            rejects.append(Reject(str(video), f"duplicate session name {stem!r} (also {by_stem[stem].video})", None, "corpus"))
+            continue
+        siblings = [parent / f"{stem}{s}" for s in GENERIC_TRANSCRIPTS if (parent / f"{stem}{s}").is_file()]
+        transcript = _pick(siblings, (".json", ".vtt", ".srt"))
+        rel = parent.relative_to(root)
+        child = rel.parts[0] if rel.parts else "unknown"
+        by_stem[stem] = _entry(stem, video, transcript, None, births, default_child=child)
+    entries = [by_stem[k] for k in sorted(by_stem, key=lambda k: (str(by_stem[k].video), k))]
+    return layout, entries, rejects, meta
