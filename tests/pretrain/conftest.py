@@ -71,3 +71,31 @@ def tiny_corpus(tmp_path_factory) -> Path:
         write_session(root, stem, write_video)
     (root / "corpus.json").write_text(json.dumps({"name": "test", "children": {}}), encoding="utf-8")
     return root
+
+
+def tree_bytes(root: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file below `root` (relative path -> bytes), for byte-identity comparisons."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not any(str(p.relative_to(root)).startswith(s) for s in skip)}
+
+
+@pytest.fixture
+def tree():
+    return tree_bytes
+
+
+@pytest.fixture
+def oracle_cfg():
+    """Fast builds: the default preset with the oracle scorer (no model) and small shards, as the CLI
+    gives with `--scorer oracle --set write.shard_max_samples=4`."""
+    from babyvlm.config import build_config
+    from babyvlm.pretrain.config import PretrainConfig
+
+    def make(**kw):
+        cfg = build_config(PretrainConfig, section="pretrain", preset="pretrain/default",
+                           overrides=["write.shard_max_samples=4"], values={"scorer": {"name": "oracle"}})
+        for k, v in kw.items():
+            setattr(cfg, k, v)
+        return cfg
+
+    return make

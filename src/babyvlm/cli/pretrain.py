@@ -24,7 +24,7 @@ def command() -> None:
 @command.command("build")
 @click.argument("corpus_dir", type=EXISTING_DIR)
 @out_option()
-@click.option("--scorer", default=None, help="baby (default), oracle (world only) or clip:PATH.")
+@click.option("--scorer", default=None, help="baby (default), oracle (world only), clip:PATH, or none (no filtering).")
 @click.option("--scorer-model", default=None, type=click.Path(path_type=Path),
               help="Baby scorer folder (`babyvlm scorer train`); default: train one into OUT/scorer.")
 @click.option("--workers", type=int, default=None, help="Processes over sessions (default 1).")

@@ -34,7 +34,7 @@ from babyvlm.util.progress import bar
 from babyvlm.util.rejects import Reject
 
 log = logging.getLogger("babyvlm")
-LISTING = "_listing.json"
+LISTING = "_corpus.listing"  # JSON; not named *.json, so it never collides with a <stem>.json part
 
 
 @dataclass
@@ -152,6 +152,9 @@ def build(corpus_dir: str | Path, out: str | Path, cfg: PretrainConfig, *, shard
         raise InputError(f"{corpus_dir}: no usable session for shard {shard[0]}/{shard[1]} "
                          f"({len(corpus.rejects)} rejected while listing)")
 
+    if scorer_kind(cfg.scorer.name) == "oracle" and not any(e.annotations is not None for e in entries):
+        raise InputError(f"{corpus_dir}: the oracle scorer needs world annotations (annotations/<stem>.jsonl) and "
+                         "this corpus has none; use --scorer baby or clip:PATH")
     model, scorer_seconds = (None, 0.0)
     if scorer_kind(cfg.scorer.name) == "baby":
         model, scorer_seconds = ensure_baby_model(corpus_dir, out, cfg, shard)

@@ -39,7 +39,7 @@ class FilterConfig:
 
 @dataclass
 class ScorerSpec:
-    name: str = "baby"  # baby | oracle | clip:PATH
+    name: str = "baby"  # baby | oracle | clip:PATH | none
     model: str | None = None  # baby: a `babyvlm scorer train` folder (default: train one into OUT/scorer)
     aggregate: Literal["mean", "max"] = "mean"  # clip score from its frames' scores
     batch_size: int = 64

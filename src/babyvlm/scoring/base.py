@@ -93,3 +93,18 @@ def check_pairs(images: Sequence, texts: Sequence[str], infos: Sequence | None) 
         raise ValueError(f"{len(images)} images but {len(texts)} texts")
     if infos is not None and len(infos) != len(texts):
         raise ValueError(f"{len(infos)} infos but {len(texts)} texts")
+
+
+class NullScorer:
+    """`none`: every pair scores 1, so nothing is filtered (the unfiltered baseline)."""
+
+    name = kind = "none"
+    default_thresholds = {"video": 0.0, "image": 0.0}
+
+    def fingerprint(self) -> str:
+        return "none"
+
+    def score(self, images: Sequence[Image.Image], texts: Sequence[str],
+              infos: Sequence[PairInfo] | None = None) -> np.ndarray:
+        check_pairs(images, texts, infos)
+        return np.ones(len(texts), dtype=np.float32)
