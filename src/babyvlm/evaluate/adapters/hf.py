@@ -11,8 +11,10 @@ Messages are rendered by the model's own chat template:
 - generate: left padding (so every sequence ends where generation starts), greedy decoding,
   `max_new_tokens`; the reply is the decoded new tokens without special tokens, stripped.
 - loglikelihood: the template renders the conversation plus the continuation as the assistant's
-  reply; the continuation's tokens are those after the rendered prefix (the template's end-of-turn
-  tokens after it are not scored). Sequences are right-padded; the sum runs over exactly the
+  reply; the continuation's tokens are those after the rendered prefix (a space between the
+  prefix and the reply is scored with the reply, as it is part of its first token; the
+  template's end-of-turn tokens after the reply are not scored). Should the tokenizer still merge
+  across the boundary, the scored tokens start where the two tokenizations diverge. Sequences are right-padded; the sum runs over exactly the
   continuation tokens and their count is returned.
 
 Within a call, requests are sorted by length and split into sub-batches of `batch_size` (less
@@ -131,9 +133,13 @@ class HFAdapter(ModelAdapter):
                                                   add_generation_prompt=False, tokenize=False)
         at = full.rfind(continuation) if continuation else -1
         if at >= 0:
-            return full[:at], full[: at + len(continuation)]
-        prefix = self.render(conv)  # the template changed the text: append it to the generation prompt
-        return prefix, prefix + continuation
+            prefix, text = full[:at], full[: at + len(continuation)]
+        else:
+            prefix = self.render(conv)  # the template changed the text: append it to the generation prompt
+            text = prefix + continuation
+        # a space before the reply belongs to the reply's first token in byte-level BPE ("ASSISTANT:" + " seven"),
+        # so the prefix ends before it and the space is scored with the continuation
+        return prefix.rstrip(" "), text
 
     def loglikelihood(self, requests: list[tuple[Conversation, str]]) -> list[tuple[float, int]]:
         import torch
