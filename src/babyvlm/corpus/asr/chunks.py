@@ -6,10 +6,11 @@ Whisper invents text on silence ("Thank you."), so by default the session is fir
 voice activity and only active stretches are decoded:
 
 1. levels: RMS in dBFS of consecutive 20 ms frames (one cheap pass over the audio, no model);
-2. threshold: `max(min_db, min(floor + margin_db, loud - 6 dB))` where `floor` and `loud` are the
-   10th and 95th percentiles of the session's frame levels. It adapts to the recording's gain and
-   noise floor; a session that is loud throughout (no pauses) still counts as active, and digital
-   silence never does;
+2. threshold: `floor + margin_db`, `floor` being the 10th percentile of the session's frame levels
+   (its noise floor), so it follows the recording's gain and room noise. A session whose loudest
+   frames (99.9th percentile) are less than `margin_db` above its floor never pauses (a constant
+   sound): then everything more than 6 dB under that level counts. Never below `min_db`, so
+   digital silence and near-silence are never speech;
 3. regions: runs of active frames, gaps shorter than `min_silence` bridged, runs shorter than
    `min_speech` dropped, each padded by `pad` seconds so word onsets and endings are kept;
 4. windows: consecutive regions are packed into one window while it spans at most `max_seconds`
@@ -23,7 +24,7 @@ detector misses speech (very noisy recordings). Neither needs a voice-activity m
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +40,7 @@ class VadOptions:
     min_db: float = -55.0  # nothing quieter than this is ever speech (dBFS, RMS of a frame)
     margin_db: float = 12.0  # how far above the noise floor speech must be
     floor_percentile: float = 10.0
-    loud_percentile: float = 95.0
+    loud_percentile: float = 99.9
     min_speech: float = 0.2  # seconds; shorter bursts (clicks, bangs) are ignored
     min_silence: float = 0.5  # seconds; shorter pauses do not split a region
     pad: float = 0.2  # seconds added before and after each region
@@ -98,7 +99,9 @@ def threshold(levels: Levels, opts: VadOptions) -> float:
         return opts.min_db
     floor = float(np.percentile(levels.db, opts.floor_percentile))
     loud = float(np.percentile(levels.db, opts.loud_percentile))
-    return max(opts.min_db, min(floor + opts.margin_db, loud - 6.0))
+    if loud - floor < opts.margin_db:  # no pauses to tell speech from noise: a constant sound
+        return max(opts.min_db, loud - 6.0)
+    return max(opts.min_db, floor + opts.margin_db)
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -187,36 +190,3 @@ def fixed_chunks(levels: Levels, opts: VadOptions) -> list[Chunk]:
         if seg.size and float(seg.max()) > opts.min_db:
             out.append(c)
     return out
-
-
-def cut(blocks: Iterable[tuple[float, np.ndarray]], chunks: list[Chunk], *,
-        sample_rate: int = SAMPLE_RATE) -> Iterator[tuple[Chunk, np.ndarray]]:
-    """The samples of each chunk (sorted, non-overlapping) from a stream of contiguous audio blocks."""
-    if not chunks:
-        return
-    spans = [(c, int(round(c.start * sample_rate)), int(round(c.end * sample_rate))) for c in chunks]
-    i = 0
-    buf = np.zeros(0, np.float32)
-    buf0 = 0  # sample index of buf[0]
-    for t0, block in blocks:
-        b0 = int(round(t0 * sample_rate))
-        if not buf.size:
-            buf, buf0 = block, b0
-        else:
-            buf = np.concatenate([buf, block])
-        while i < len(spans) and spans[i][2] <= buf0 + buf.size:
-            c, a, b = spans[i]
-            yield c, buf[max(0, a - buf0) : b - buf0].copy()
-            i += 1
-        if i >= len(spans):
-            return
-        # keep only what the next chunk still needs
-        keep = spans[i][1] - buf0
-        if keep > 0:
-            buf, buf0 = buf[keep:], buf0 + min(keep, buf.size)
-    while i < len(spans):  # chunks reaching past the audio's end get what there is
-        c, a, b = spans[i]
-        piece = buf[max(0, a - buf0) : max(0, b - buf0)].copy()
-        if piece.size:
-            yield c, piece
-        i += 1

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
 from babyvlm.config import to_dict, write_config
 from babyvlm.corpus.asr import chunks as windowing
 from babyvlm.corpus.asr.rttm import VTC_SPEAKERS, RttmSource, Turn, label
@@ -207,6 +209,7 @@ class Transcriber:
         t_start = time.perf_counter()
         self._check_config()
         self.asr_dir.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.asr_dir / "tmp", ignore_errors=True)  # audio spools a killed run left behind
         write_config(self.cfg, self.asr_dir, section="asr")
         if not self.in_place and (self.corpus / "corpus.json").exists():
             dst = self.out / "corpus.json"
@@ -290,13 +293,28 @@ class Transcriber:
         return rec
 
     def transcribe_session(self, entry: SessionEntry, dest: Destination) -> dict:
+        # the session's 16 kHz audio is decoded once, into a spool file on disk (not memory): the
+        # first pass measures levels while writing it, the windows are then sliced out of it
+        spool = self.asr_dir / "tmp" / f"{entry.stem}.f32"
+        spool.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._transcribe(entry, dest, spool)
+        finally:
+            spool.unlink(missing_ok=True)
+
+    def _transcribe(self, entry: SessionEntry, dest: Destination, spool: Path) -> dict:
         cfg = self.cfg
         video = entry.video
         assert video is not None
-        # pass 1: levels (and a full check that the audio decodes)
         report = DecodeReport()
         try:
-            levels = windowing.frame_levels(iter_audio(video, report=report), frame_seconds=cfg.vad.frame_seconds)
+            with open(spool, "wb") as f:
+                def tee():
+                    for t0, block in iter_audio(video, report=report):
+                        f.write(block.tobytes())
+                        yield t0, block
+
+                levels = windowing.frame_levels(tee(), frame_seconds=cfg.vad.frame_seconds)
         except AudioError as e:
             return self._reject_session(entry, dest, _one_line(e).split(": ", 1)[-1])
         if levels.duration <= 0:
@@ -322,7 +340,7 @@ class Transcriber:
                 why = (f"no voice activity found (loudest frame {levels.loudest:.1f} dBFS, "
                        f"threshold {windowing.threshold(levels, cfg.vad):.1f} dBFS)")
             return self._reject_session(entry, dest, why, **stats)
-        # pass 2: the windows' samples, in batches through the model
+        # the windows' samples, in batches through the model
         segments: list[Segment] = []
         dropped: list[Reject] = []
         runner = self.runner()
@@ -335,16 +353,17 @@ class Transcriber:
             windows_bar.update(len(batch))
             batch.clear()
 
+        audio = np.memmap(spool, dtype=np.float32, mode="r")
         with bar(desc=entry.stem, total=len(windows), unit="window") as windows_bar:
-            try:
-                for window, samples in windowing.cut(iter_audio(video), windows):
-                    batch.append((window, samples))
-                    if len(batch) >= max(1, cfg.batch_size):
-                        flush()
-                if batch:
+            for window in windows:
+                a = int(round(window.start * SAMPLE_RATE))
+                b = min(audio.size, int(round(window.end * SAMPLE_RATE)))
+                batch.append((window, np.array(audio[a:b])))
+                if len(batch) >= max(1, cfg.batch_size):
                     flush()
-            except AudioError as e:
-                return self._reject_session(entry, dest, _one_line(e).split(": ", 1)[-1], **stats)
+            if batch:
+                flush()
+        del audio
         turns, rttm_rejects = self.rttm.turns(entry.stem) if self.rttm is not None else (None, [])
         kept, judged = self._judge(entry, segments, duration, turns)
         rejects = list(rttm_rejects)
