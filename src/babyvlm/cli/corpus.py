@@ -92,8 +92,9 @@ def transcribe_cmd(corpus_dir: Path, model: Path | None, language: str | None, m
     from babyvlm.config import build_config
     from babyvlm.corpus.asr.pipeline import TranscribeConfig, transcribe_corpus
 
-    values = {"model": str(model) if model is not None else None, "language": language,
-              "min_confidence": min_confidence, "rttm": str(rttm) if rttm is not None else None,
+    # absolute paths: a resumed run from another folder must see the same settings
+    values = {"model": str(model.resolve()) if model is not None else None, "language": language,
+              "min_confidence": min_confidence, "rttm": str(rttm.resolve()) if rttm is not None else None,
               "chunking": chunking, "batch_size": batch_size, "device": device}
     if keep_child_speech:
         values["drop_key_child"] = False

@@ -190,8 +190,8 @@ class Transcriber:
     def _check_config(self) -> None:
         """A resumed run must not mix sessions made with different settings."""
         path = self.asr_dir / "config.yaml"
-        if not path.exists():
-            return
+        if not path.exists() or not any((self.asr_dir / "sessions").glob("*.json")):
+            return  # nothing was transcribed with the old settings
         import yaml
 
         try:
