@@ -254,3 +254,11 @@ def test_uses_the_gpu_when_present(tiny_whisper):
     runner = WhisperRunner(tiny_whisper)
     assert runner.device == "cuda" and str(next(runner.model.parameters()).device).startswith("cuda")
     assert runner([np.zeros(16000, np.float32)]) is not None
+
+
+def test_default_preset_matches_the_defaults():
+    from babyvlm.config import build_config
+
+    assert build_config(TranscribeConfig, section="asr", preset="asr/default") == TranscribeConfig()
+    noisy = build_config(TranscribeConfig, section="asr", preset="asr/noisy", overrides=["vad.margin_db=9"])
+    assert (noisy.chunking, noisy.min_confidence, noisy.vad.margin_db) == ("fixed", 0.6, 9.0)

@@ -50,12 +50,19 @@ def _quiet_transformers():
     """transformers warns about Whisper generation flags on every call; keep the progress bar readable."""
     from transformers.utils import logging as hf_logging
 
+    from babyvlm.util.progress import quiet
+
     level = hf_logging.get_verbosity()
+    bars = hf_logging.is_progress_bar_enabled()
     hf_logging.set_verbosity_error()
+    if quiet():
+        hf_logging.disable_progress_bar()  # "Loading weights" bars
     try:
         yield
     finally:
         hf_logging.set_verbosity(level)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 class WhisperRunner:
