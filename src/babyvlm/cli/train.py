@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -24,8 +25,9 @@ def _stages(text: str) -> list[str]:
 @click.command("train")
 @click.option("--stage", "stage_text", required=True, metavar="S",
               help="Stage to train: 0a, 0b, 1, 2, 3, a comma list (0a,0b,1) or all.")
-@click.option("--run", "run_dir", type=click.Path(path_type=Path), required=True,
-              help="Run directory: every stage writes RUN/stage<S>/ and finds earlier stages there.")
+@click.option("--run", "--run-dir", "run_dir", type=click.Path(path_type=Path), required=True,
+              help="Run directory: every stage writes RUN/stage<S>/ and finds earlier stages there "
+                   "(spell it --run-dir under torchrun, whose own parser mistakes --run for --run-path).")
 @click.option("--data", "data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="The pretraining set (stages 0a-2) or DevCV folder (stage 3); remembered in RUN/run.json.")
 @click.option("--devcv", "devcv", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
@@ -51,7 +53,7 @@ def command(stage_text: str, run_dir: Path, data: Path | None, devcv: Path | Non
       babyvlm train --stage 0a --run runs/tiny --data runs/pretrain
       babyvlm train --stage 0b,1,2 --run runs/tiny
       babyvlm train --stage 3 --run runs/tiny --data runs/devcv --out runs/tiny-model
-      torchrun --nproc_per_node 8 -m babyvlm.cli train --stage 2 --run runs/paper --config paper
+      torchrun --nproc_per_node 8 --no-python babyvlm train --stage 2 --run-dir runs/paper --config paper
     """
     from babyvlm.train.config import load_train_config
     from babyvlm.train.rundir import RunDir
@@ -74,9 +76,12 @@ def command(stage_text: str, run_dir: Path, data: Path | None, devcv: Path | Non
     cfg = load_train_config(preset, overrides=overrides, values=values)
     model_overridden = any(o.split("=", 1)[0].removeprefix("train.").startswith(("model.", "model_preset"))
                            for o in overrides) or (info is not None and preset != info.get("train_preset"))
+    main_process = os.environ.get("RANK", "0") == "0"  # under torchrun only rank 0 reports
     for i, s in enumerate(stages):
         rec = run_stage(s, run_dir, cfg, preset=preset, restart=restart, model_overridden=model_overridden,
                         out=out if i == len(stages) - 1 else None)
+        if not main_process:
+            continue
         sdir = RunDir(run_dir).stage_dir(s)
         loss = rec.get("final", {}).get("loss")
         val = rec.get("eval", {}).get("val_loss")
@@ -87,5 +92,5 @@ def command(stage_text: str, run_dir: Path, data: Path | None, devcv: Path | Non
             msg += f", validation loss {val:.4f}"
         click.echo(msg)
         echo_written(f"stage {s} model", sdir / rec["output"])
-    if out is not None:
+    if out is not None and main_process:
         echo_written("model", out)

@@ -34,7 +34,7 @@ def special_ids(tokenizer) -> dict[str, int]:
 
 # --- initialisation -----------------------------------------------------------------------------------
 
-_RESIDUAL_OUT = ("o_proj", "down_proj", "attention.output.dense", "output.dense", "linear_2")
+_RESIDUAL_OUT = ("o_proj", "down_proj", "mlp.fc2", "linear_2")  # LLaMA, ViT (transformers 5 names), connector
 
 
 @torch.no_grad()

@@ -80,16 +80,15 @@ def save(ckpt_root: Path, step: int, *, module, optimizer, scheduler, loop_state
     return final
 
 
-def load(path: Path, *, module, optimizer, scheduler, ctx, fsdp: bool) -> dict[str, Any]:
+def load(path: Path, *, module, optimizer, scheduler, ctx) -> dict[str, Any]:
     """Restore a checkpoint written by `save`; returns {'loop': ..., 'task': ...}."""
     StateDictOptions, _, set_state_dict = _dcp()
     state = torch.load(path / "state.pt", map_location="cpu", weights_only=False)
-    opts = StateDictOptions(full_state_dict=True, broadcast_from_rank0=fsdp)
-    if fsdp and not ctx.main:
-        model_sd, optim_sd = {}, {}
-    else:
-        model_sd, optim_sd = state["model"], state["optimizer"]
-    set_state_dict(module, optimizer, model_state_dict=model_sd, optim_state_dict=optim_sd, options=opts)
+    # every process reads the full state and keeps its own shard (FSDP2) or all of it (DDP); simpler and
+    # more robust than broadcasting from rank 0, at the cost of host memory for one full copy per process
+    opts = StateDictOptions(full_state_dict=True)
+    set_state_dict(module, optimizer, model_state_dict=state["model"], optim_state_dict=state["optimizer"],
+                   options=opts)
     scheduler.load_state_dict(state["scheduler"])
     rng_file = path / f"rng_{ctx.rank}.pt"
     if rng_file.exists():

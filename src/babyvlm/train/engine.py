@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import torch
 from torch import nn
 
+from babyvlm.errors import BabyVLMError
 from babyvlm.train import checkpoint as ckpt
 from babyvlm.train.batching import Schedule
 from babyvlm.train.config import StageConfig, TrainConfig
@@ -31,8 +32,8 @@ from babyvlm.util.progress import bar
 log = logging.getLogger("babyvlm")
 
 
-class Halted(Exception):
-    """The run stopped at `halt_after` (a testing aid that imitates a kill)."""
+class Halted(BabyVLMError):
+    """The run stopped at `halt_after` (a testing aid that imitates a kill; rerun to resume)."""
 
 
 class Task(Protocol):
@@ -143,7 +144,7 @@ class Engine:
         if path is None:
             return 0
         state = ckpt.load(path, module=self.task.module, optimizer=self.optimizer, scheduler=self.scheduler,
-                          ctx=self.ctx, fsdp=self.fsdp)
+                          ctx=self.ctx)
         self.task.load_state_dict(state["task"])
         self.step = int(state["loop"]["step"])
         if self.ctx.main:

@@ -315,6 +315,30 @@ def devcv_root(path: Path) -> Path:
 
 # --- the stage ----------------------------------------------------------------------------------------
 
+def prepare_stage(stage: str, rd: RunDir, cfg: TrainConfig, ctx: DistContext, *, preset: str | None = None):
+    """Everything before the loop: sources, run record, resolved config, processor, task, trainable list."""
+    scfg = cfg.stage(stage)
+    sdir = rd.stage_dir(stage)
+    sources = resolve_init(rd, stage, scfg.init)
+    record_run(cfg, rd, ctx, preset)
+    if ctx.main:
+        sdir.mkdir(parents=True, exist_ok=True)
+        write_config(cfg, sdir, section="train")
+    vlm_src = next((p for k, p, _ in sources if k == "vlm"), None)
+    processor = ensure_processor(rd, cfg, ctx, fallback=vlm_src)
+    builder = {"lm": build_lm_task, "vision_ssl": build_ssl_task, "vlm": build_vlm_task}[scfg.kind]
+    task, origin, data_info = builder(stage, scfg, cfg, rd, ctx, processor, sources)
+    from babyvlm.train.tasks import write_trainable
+
+    if ctx.main:
+        line = write_trainable(sdir / "trainable.txt", task.summary)
+        log.info("stage %s: %s", stage, ", ".join(f"{k} from {v}" for k, v in origin.items()))
+        log.info("stage %s: %s (list: %s)", stage, line, sdir / "trainable.txt")
+        log.info("stage %s: %d steps of %d micro-batches x %d processes", stage, task.schedule.total_steps,
+                 scfg.grad_accum, ctx.world)
+    return task, origin, data_info
+
+
 def run_stage(stage: str, run: str | Path, cfg: TrainConfig, *, preset: str | None = None, restart: bool = False,
               model_overridden: bool = False, out: Path | None = None) -> dict[str, Any]:
     """Train one stage of the run in RUN; returns its done.json record."""
@@ -336,23 +360,7 @@ def run_stage(stage: str, run: str | Path, cfg: TrainConfig, *, preset: str | No
                 shutil.rmtree(sdir / sub, ignore_errors=True)
             (sdir / "metrics.jsonl").unlink(missing_ok=True)
         ctx.barrier()
-        sources = resolve_init(rd, stage, scfg.init)
-        record_run(cfg, rd, ctx, preset)
-        if ctx.main:
-            sdir.mkdir(parents=True, exist_ok=True)
-            write_config(cfg, sdir, section="train")
-        vlm_src = next((p for k, p, _ in sources if k == "vlm"), None)
-        processor = ensure_processor(rd, cfg, ctx, fallback=vlm_src)
-        builder = {"lm": build_lm_task, "vision_ssl": build_ssl_task, "vlm": build_vlm_task}[scfg.kind]
-        task, origin, data_info = builder(stage, scfg, cfg, rd, ctx, processor, sources)
-        from babyvlm.train.tasks import write_trainable
-
-        line = write_trainable(sdir / "trainable.txt", task.summary) if ctx.main else ""
-        if ctx.main:
-            log.info("stage %s: %s", stage, ", ".join(f"{k} from {v}" for k, v in origin.items()))
-            log.info("stage %s: %s (list: %s)", stage, line, sdir / "trainable.txt")
-            log.info("stage %s: %d steps of %d micro-batches x %d processes", stage, task.schedule.total_steps,
-                     scfg.grad_accum, ctx.world)
+        task, origin, data_info = prepare_stage(stage, rd, cfg, ctx, preset=preset)
         if task.schedule.total_steps == 0:
             raise InputError(f"stage {stage}: the data give no full step (batch {scfg.batch_size} x accumulation "
                              f"{scfg.grad_accum} x {ctx.world} processes); lower batch_size or raise epochs")
