@@ -92,7 +92,7 @@ def build_path(fixations: list[Fixation], n_frames: int, fps: float, rng: np.ran
     wob = 1.0 + np.clip(turn, 0, 3)
     phi = phi + drift * _smooth_noise(rng, t, (0.05, 0.3)) + shake * wob * _smooth_noise(rng, t, (1.5, 5.0))
     tilt = tilt + 0.7 * drift * _smooth_noise(rng, t, (0.05, 0.3)) + shake * wob * _smooth_noise(rng, t, (1.5, 5.0))
-    zoom = np.clip(zoom * (1.0 + 0.02 * _smooth_noise(rng, t, (0.05, 0.2))), 1.0, max_zoom)
+    zoom = np.clip(zoom, 1.0, max_zoom)
     lo = tilt_range[0] + half_h / zoom
     hi = tilt_range[1] - half_h / zoom
     tilt = np.clip(tilt, lo, hi)

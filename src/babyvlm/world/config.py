@@ -29,7 +29,7 @@ class WorldConfig:
     talk: float = 1.0  # scales how often caregivers speak
     audio: str = "auto"  # auto (speak if espeak-ng is installed) | on (require it) | off
     crf: int = 23  # H.264 quality (lower is better and bigger)
-    x264_preset: str = "veryfast"
+    x264_preset: str = "superfast"
     keyframe_seconds: float = 2.0  # a keyframe at least this often (fast seeking for readers)
 
     def check(self) -> WorldConfig:

@@ -107,16 +107,15 @@ class Pyramid:
         self.f, self.top = f, top
         self.pw_master = int(round(2 * math.pi * f * master_zoom))
         self.levels: dict[int, tuple[np.ndarray, float, int]] = {}
-        self.max_level = int(math.floor(math.log(master_zoom) / math.log(PYRAMID_STEP) + 1e-9))
 
     def level_for(self, zoom: float) -> int:
-        return int(min(self.max_level, max(0, round(math.log(zoom) / math.log(PYRAMID_STEP)))))
+        return max(0, round(math.log(zoom) / math.log(PYRAMID_STEP)))
 
     def get(self, level: int) -> tuple[np.ndarray, float, int]:
         """(panorama array, its zoom, its width without the wrap-around pad)."""
         if level not in self.levels:
-            z = PYRAMID_STEP ** level if level < self.max_level else self.master_zoom
-            if level >= self.max_level:
+            z = PYRAMID_STEP ** level
+            if abs(z - self.master_zoom) < 1e-6:
                 arr = np.asarray(self.master)
             else:
                 s = z / self.master_zoom
@@ -134,6 +133,8 @@ class Renderer:
         self.geo = scene.geo
         self.pyramid = Pyramid(pano, pano_zoom, self.geo.f, self.geo.top)
         self.world = [i for i in scene.instances if i.place != "hand"]
+        # static instances: (instance, phi, half-width radians) for a quick off-screen test
+        self.static = {i.id: (i.phi, i.w_m / i.dist / 2) for i in self.world if not i.motions and i.present}
         self.hands = [i for i in scene.instances if i.place == "hand"]
         self.tracked = {i.id for i in self.world if any(m.kind in ("roll", "walk", "drive", "fly") for m in i.motions)}
         self.exits = ExitTracker(width, height)
@@ -196,7 +197,11 @@ class Renderer:
         frame, phi_c, tilt_c, zoom = self.background(*self.path.at(k))
         idmap = np.zeros((self.H, self.W), np.uint8) if annotate else None
         items = []
+        reach = self.W / (2 * self.geo.f * zoom) + 0.05
         for inst in self.world:
+            quick = self.static.get(inst.id)
+            if quick is not None and abs(wrap(quick[0] - phi_c)) > reach + quick[1]:
+                continue
             st = state_at(inst, t, self.geo)
             if st is None:
                 if inst.id in self.tracked:
@@ -243,6 +248,6 @@ class Renderer:
             bx, by = x0 + int(cols[0]), y0 + int(rows[0])
             bw, bh = int(cols[-1] - cols[0] + 1), int(rows[-1] - rows[0] + 1)
             out.append({"id": d.inst.id, "category": d.inst.category, "bbox": [bx, by, bw, bh],
-                        "visible": round(min(1.0, n / max(1, d.layer.area)), 3)})
+                        "visible": max(0.001, round(min(1.0, n / max(1, d.layer.area)), 3))})
         out.sort(key=lambda o: o["id"])
         return out

@@ -49,6 +49,21 @@ class Rug:
 
 
 @dataclass
+class Decor:
+    """Something flat on a wall that is not an annotated object: a framed picture, a shelf, a switch."""
+
+    wall: int
+    s0: float  # metres along the wall
+    s1: float
+    z0: float  # metres above the floor
+    z1: float
+    kind: str  # picture | shelf | switch | poster
+    color: tuple[int, int, int]
+    color2: tuple[int, int, int]
+    color3: tuple[int, int, int]
+
+
+@dataclass
 class RoomSpec:
     kind: str
     width: float  # metres along x
@@ -62,6 +77,7 @@ class RoomSpec:
     floor_color2: tuple[int, int, int]
     baseboard: tuple[int, int, int]
     rugs: list[Rug] = field(default_factory=list)
+    decor: list[Decor] = field(default_factory=list)
     counter: bool = False  # kitchen cabinets along the first wall
     seed: int = 0
 
@@ -92,12 +108,27 @@ def make_room(kind: str, rng: np.random.Generator) -> RoomSpec:
     rugs = []
     if kind in ("living", "bedroom") and (floor != "carpet" or rng.random() < 0.4):
         c1 = jitter(COLORS[str(rng.choice(["red", "blue", "green", "cream", "orange", "purple", "grey"]))], rng)
-        rugs.append(Rug(x=w / 2 + rng.uniform(-0.3, 0.3), y=d / 2 + rng.uniform(-0.3, 0.3), rx=rng.uniform(0.8, 1.3),
-                        ry=rng.uniform(0.6, 1.0), color=tone(c1, 0.85), color2=mix(c1, (245, 240, 225), 0.6),
+        rugs.append(Rug(x=w * rng.uniform(0.25, 0.75), y=d * rng.uniform(0.25, 0.75), rx=rng.uniform(0.5, 0.85),
+                        ry=rng.uniform(0.4, 0.7), color=tone(c1, 0.85), color2=mix(c1, (245, 240, 225), 0.6),
                         shape=str(rng.choice(["oval", "rect"])), pattern=str(rng.choice(["border", "stripes", "plain"]))))
+    decor = []
+    for wall_i in range(4):
+        length = w if wall_i in (1, 3) else d
+        n_pics = int(rng.integers(0, 3))
+        for _ in range(n_pics):
+            pw, ph = rng.uniform(0.3, 0.7), rng.uniform(0.25, 0.55)
+            s0 = rng.uniform(0.2, max(0.3, length - pw - 0.2))
+            z0 = rng.uniform(1.2, 1.6)
+            art = [jitter(COLORS[str(c)], rng) for c in rng.choice(["blue", "yellow", "green", "red", "orange", "pink", "purple"], 3)]
+            decor.append(Decor(wall_i, s0, s0 + pw, z0, z0 + ph, str(rng.choice(["picture", "poster"])), art[0], art[1], art[2]))
+        if rng.random() < 0.5:
+            s0 = rng.uniform(0.2, max(0.3, length - 1.0))
+            decor.append(Decor(wall_i, s0, s0 + rng.uniform(0.6, 1.0), 1.0, 1.04, "shelf", (150, 110, 70), (120, 85, 55), (0, 0, 0)))
+        s0 = rng.uniform(0.3, max(0.4, length - 0.3))
+        decor.append(Decor(wall_i, s0, s0 + 0.08, 1.1, 1.22, "switch", (245, 245, 240), (200, 200, 200), (0, 0, 0)))
     return RoomSpec(kind=kind, width=w, depth=d, height=2.5, wall=wall, wall_pattern=wall_pattern, wall2=wall2,
                     floor=floor, floor_color=fc, floor_color2=fc2, baseboard=tone(wall, 1.15) if rng.random() < 0.6 else (120, 90, 60),
-                    rugs=rugs, counter=(kind == "kitchen"), seed=int(rng.integers(2**31)))
+                    rugs=rugs, decor=decor, counter=(kind == "kitchen"), seed=int(rng.integers(2**31)))
 
 
 @dataclass(frozen=True)
@@ -200,11 +231,35 @@ def render_panorama(room: RoomSpec, geo: Geometry, zoom: float, pad_frac: float 
         knob = (lower | upper) & (np.abs(((s - 0.4) / 0.5) - np.floor((s - 0.4) / 0.5) - 0.85) < 0.03) & (
             np.abs(z - np.where(lower, 0.75, 1.6)) < 0.03)
         col[knob] = np.asarray((80, 80, 80), np.float32)
+    for dc in room.decor:
+        if room.counter and dc.wall == 1 and dc.kind != "switch":
+            continue  # the kitchen's cabinet wall
+        on = (wid == dc.wall) & (s >= dc.s0) & (s < dc.s1) & (z >= dc.z0) & (z < dc.z1)
+        if not on.any():
+            continue
+        u = (s[on] - dc.s0) / (dc.s1 - dc.s0)
+        v = (z[on] - dc.z0) / (dc.z1 - dc.z0)
+        c = np.empty((len(u), 3), np.float32)
+        if dc.kind == "shelf":
+            c[:] = np.asarray(dc.color, np.float32) * (0.85 + 0.15 * v)[:, None]
+        elif dc.kind == "switch":
+            c[:] = np.asarray(dc.color, np.float32)
+            c[(np.abs(u - 0.5) < 0.15) & (np.abs(v - 0.5) < 0.25)] = np.asarray(dc.color2, np.float32)
+        else:
+            frame_w = 0.06 if dc.kind == "picture" else 0.0
+            edge = (u < frame_w) | (u > 1 - frame_w) | (v < frame_w * 1.3) | (v > 1 - frame_w * 1.3)
+            # a simple picture: sky, ground, a sun or a shape
+            c[:] = np.asarray(dc.color, np.float32)
+            c[v < 0.45] = np.asarray(dc.color2, np.float32)
+            blob = ((u - 0.68) ** 2 + ((v - 0.7) * 0.8) ** 2) < 0.025
+            c[blob] = np.asarray(dc.color3, np.float32)
+            c[edge] = np.asarray((95, 70, 45) if dc.kind == "picture" else (240, 240, 235), np.float32)
+        col[on] = c
     base = z < 0.08
     col[base] = np.asarray(room.baseboard, np.float32)
     shade_w = np.asarray([1.0, 0.9, 0.82, 0.94], np.float32)[wid]
     ao = 1.0 - 0.22 * np.exp(-z / 0.12) - 0.12 * np.exp(-(room.height - z) / 0.15)
-    grain = 1.0 + 0.025 * _lookup(tex_a, s, z, 80.0) + 0.03 * _lookup(tex_b, s, z, 12.0)
+    grain = 1.0 + 0.02 * _lookup(tex_a, s, z, 150.0) + 0.012 * _lookup(tex_b, s, z, 6.0)
     img[ii, jj] = col * (shade_w * ao * grain)[:, None]
 
     # floor ---------------------------------------------------------------------------------
@@ -234,9 +289,7 @@ def render_panorama(room: RoomSpec, geo: Geometry, zoom: float, pad_frac: float 
     elif room.floor == "carpet":
         col = fc[None, :] * (1.0 + 0.05 * _lookup(tex_a, X, Y, 120.0))[:, None]
     else:
-        col = fc[None, :] * (1.0 + 0.04 * _lookup(tex_b, X, Y, 10.0))[:, None]
-        speck = _lookup(tex_a, X, Y, 60.0) > 2.0
-        col[speck] = fc2
+        col = fc[None, :] * (1.0 + 0.025 * _lookup(tex_b, X, Y, 10.0) + 0.04 * _lookup(tex_a, X, Y, 300.0))[:, None]
     for rug in room.rugs:
         if rug.shape == "oval":
             r = ((X - rug.x) / rug.rx) ** 2 + ((Y - rug.y) / rug.ry) ** 2

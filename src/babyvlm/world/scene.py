@@ -404,7 +404,7 @@ def build_scene(seed: int, home: Home, kind: str, age: float, rng: np.random.Gen
     play_phi = float(rng.uniform(0, TWO_PI))
     b = Builder(home, kind, geo, rng, age, light, master_px=f * max_zoom, play_phi=play_phi)
     b.place_furniture()
-    dmin = max(0.55, eye / 1.35)
+    dmin = max(0.7, eye / 1.35)
     surfaces = b.surfaces()
     tables = [s for s in surfaces if s.category == "table"]
     # loose objects, mostly from the child's own things
@@ -420,7 +420,10 @@ def build_scene(seed: int, home: Home, kind: str, age: float, rng: np.random.Gen
             elif name == "pillow" and rng.random() < 0.6 and any(s.category == "couch" for s in surfaces):
                 b.place_on(next(s for s in surfaces if s.category == "couch"), name, look, ho.scale, ho.seed, ho.slot)
             else:
-                b.place_floor(name, look, ho.scale, ho.seed, ho.slot, dmin=dmin, dmax=2.4)
+                # big things (blankets, pillows, baskets) lie further off; toys around the child
+                big = cat.spec.size * ho.scale
+                b.place_floor(name, look, ho.scale, ho.seed, ho.slot, dmin=dmin + max(0.0, big - 0.25) * 1.5,
+                              dmax=2.4 + max(0.0, big - 0.25))
     # groups of one category to count (several instances that differ in detail)
     small = [c for c, cat in b.cats.items() if cat.spec.size <= 0.2 and cat.spec.place in ("floor", "table")
              and kind in cat.spec.rooms and c not in ("dog", "cat")]
@@ -451,7 +454,7 @@ def build_scene(seed: int, home: Home, kind: str, age: float, rng: np.random.Gen
 def _place_group(b: Builder, name: str, count: int, group: str, dmin: float, tables: list[Instance]) -> None:
     cat = b.cats[name]
     rng = b.rng
-    if tables and count <= 6:
+    if tables and count <= 4:
         table = tables[int(rng.integers(len(tables)))]
         for i in range(count):
             look = make_look(cat, rng)

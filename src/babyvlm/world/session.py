@@ -8,6 +8,7 @@ its files are complete (a rerun skips it, a killed run redoes it).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import json
@@ -38,6 +39,7 @@ log = logging.getLogger("babyvlm")
 GENERATOR = "babyvlm.world"
 GENERATOR_VERSION = "1.0"
 MARKER_DIR = ".world"
+PANO_MAX_ZOOM = 1.3
 
 
 @functools.lru_cache(maxsize=8)
@@ -70,8 +72,15 @@ def prepare(job: SessionJob, cfg: WorldConfig):
 def generate_session(job: SessionJob, cfg: WorldConfig, out: Path, espeak: str | None = None) -> dict[str, Any]:
     out = Path(out)
     scene, view, plan = prepare(job, cfg)
-    pano_zoom = float(min(cfg.max_zoom, max(1.0, float(plan.path.zoom.max()))))
-    pano = grade_uint8(render_panorama(scene.room, scene.geo, pano_zoom), scene.light)
+    # the panorama is rendered once, no sharper than needed (higher zoom levels are upsampled) and
+    # only over the band of tilts the camera visits
+    pano_zoom = float(min(PANO_MAX_ZOOM, cfg.max_zoom, max(1.0, float(plan.path.zoom.max()))))
+    half = cfg.height / (2 * scene.geo.f)
+    top = max(scene.geo.top, float((plan.path.tilt - half / plan.path.zoom).min()) - 0.02)
+    bottom = min(scene.geo.bottom, float((plan.path.tilt + half / plan.path.zoom).max()) + 0.02)
+    band = dataclasses.replace(scene.geo, top=top, bottom=bottom)
+    pano = grade_uint8(render_panorama(scene.room, band, pano_zoom), scene.light)
+    scene.geo = band
     renderer = Renderer(scene, plan.path, pano, pano_zoom, width=cfg.width, height=cfg.height, fps=cfg.fps,
                         rng=stream(cfg.seed, job.child, job.index, "render"))
     audio = synthesize(plan.utterances, job.duration, espeak) if espeak else None
@@ -86,7 +95,8 @@ def generate_session(job: SessionJob, cfg: WorldConfig, out: Path, espeak: str |
     finally:
         if tmp.exists():
             tmp.unlink()
-    utts = [_utterance_record(i, u, frames) for i, u in enumerate(plan.utterances)]
+    cats = {i.id: i.category for i in scene.instances}
+    utts = [_utterance_record(i, u, frames, cats) for i, u in enumerate(plan.utterances)]
     events = sorted(renderer.exits.events, key=lambda e: (e["start"], e["id"]))
     header = {
         "type": "session", "stem": job.stem, "child": job.child, "age_days": job.age_days, "width": cfg.width,
@@ -113,8 +123,10 @@ def _encode(path: Path, renderer: Renderer, view: View, cfg: WorldConfig, step: 
         vs = container.add_stream("libx264", rate=cfg.fps)
         vs.width, vs.height, vs.pix_fmt = cfg.width, cfg.height, "yuv420p"
         g = max(1, int(round(cfg.keyframe_seconds * cfg.fps)))
+        # x264's lookahead / macroblock tree made the bitstream differ from run to run on identical
+        # input (reading memory it did not initialise); without them the output is reproducible
         vs.options = {"preset": cfg.x264_preset, "crf": str(cfg.crf), "g": str(g), "keyint_min": str(g),
-                      "threads": "1", "sc_threshold": "0"}
+                      "threads": "1", "sc_threshold": "0", "x264-params": "mbtree=0:rc-lookahead=0"}
         vs.codec_context.thread_count = 1
         astream = None
         if audio is not None:
@@ -127,8 +139,9 @@ def _encode(path: Path, renderer: Renderer, view: View, cfg: WorldConfig, step: 
             img, objs = renderer.render(k, annotate=(k % step == 0))
             if objs is not None:
                 frames.append({"type": "frame", "t": round(k / cfg.fps, 4), "objects": objs})
-            frame = reformatter.reformat(av.VideoFrame.from_ndarray(img, format="rgb24"), format="yuv420p",
-                                         interpolation="POINT")
+            yuv = reformatter.reformat(av.VideoFrame.from_ndarray(img, format="rgb24"), format="yuv420p",
+                                       interpolation="POINT")
+            frame = yuv
             frame.pts = k
             frame.time_base = Fraction(1, cfg.fps)
             for p in vs.encode(frame):
@@ -153,7 +166,7 @@ def _encode(path: Path, renderer: Renderer, view: View, cfg: WorldConfig, step: 
         container.close()
 
 
-def _utterance_record(index: int, u: PlannedUtterance, frames: list[dict[str, Any]]) -> dict[str, Any]:
+def _utterance_record(index: int, u: PlannedUtterance, frames: list[dict[str, Any]], cats: dict[str, str]) -> dict[str, Any]:
     """An utterance with its referents and whether each was in view while it was spoken.
 
     A referent is `visible` when it appears (visible fraction >= 0.1) in at least half of the
@@ -169,7 +182,7 @@ def _utterance_record(index: int, u: PlannedUtterance, frames: list[dict[str, An
             v = next((o["visible"] for o in f["objects"] if o["id"] == rid), 0.0)
             vals.append(v)
         seen = sum(1 for v in vals if v >= 0.1)
-        refs.append({"id": rid, "category": rid.rsplit("-", 1)[0].replace("_", " "),
+        refs.append({"id": rid, "category": cats[rid],
                      "visible": bool(vals) and seen * 2 >= len(vals),
                      "visible_fraction": round(float(np.mean(vals)) if vals else 0.0, 3)})
     return {"type": "utterance", "index": index, "start": u.start, "end": u.end, "speaker": u.speaker, "text": u.text,

@@ -3,7 +3,7 @@
 A sprite's *master* is drawn supersampled at the largest size the session needs, shaded with the
 room's light (a soft relief from the blurred silhouette lit from the upper left, a top-to-bottom
 falloff, a surface texture) and cropped to its silhouette. Frames ask for a height in pixels; sizes
-are quantised to steps of 5% (`LEVEL_STEP`) and each level is built from the master once.
+are quantised to steps of 7% (`LEVEL_STEP`) and each level is built from the master once.
 
 A `Layer` is what the compositor pastes: colours, which pixels are copied, which edge pixels are
 blended, and the mask of pixels that count as the object's own (alpha >= 128) for annotations.
@@ -21,7 +21,7 @@ from babyvlm.world.draw import DrawSpec, Look
 from babyvlm.world.draw.painter import Painter
 from babyvlm.world.palette import grade
 
-LEVEL_STEP = 1.05
+LEVEL_STEP = 1.07
 SOLID = 250  # alpha from which a pixel is copied rather than blended
 COUNT = 128  # alpha from which a pixel counts as the object's (annotation masks)
 FAINT = 8  # alpha below which a pixel is not drawn at all
