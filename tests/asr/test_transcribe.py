@@ -126,16 +126,18 @@ def test_resume_after_a_kill(tmp_path):
     corpus_none = tmp_path / "corpus" / "videos" / "S_20141029_2412_04.mp4"
     write_av(corpus_none, None, seconds=2)  # a rejected session is done too, not retried
     out = tmp_path / "out"
-    killer = FakeRunner(fail_on_call=2)
+    killer = FakeRunner(fail_on_call=2)  # one window per session, one window per batch: killed in session 2
     with pytest.raises(KeyboardInterrupt):
-        transcribe_corpus(corpus, TranscribeConfig(), out=out, runner_factory=lambda c: killer)
+        transcribe_corpus(corpus, TranscribeConfig(batch_size=1), out=out, runner_factory=lambda c: killer)
+    assert not list((out / "asr" / "tmp").iterdir())  # no audio spool left behind
     first = out / "transcripts" / f"{stems[0]}.csv"
     assert first.exists() and not (out / "transcripts" / f"{stems[1]}.csv").exists()
     before = first.stat().st_mtime_ns
     again = FakeRunner()
     s = transcribe_corpus(corpus, TranscribeConfig(), out=out, runner_factory=lambda c: again)
     assert (s.resumed, s.transcribed, s.rejected) == (1, 2, 1)
-    assert len(again.calls) == 2 and first.stat().st_mtime_ns == before
+    # the two remaining sessions' windows shared one batch
+    assert again.calls == [[pytest.approx(1.4, abs=0.05)] * 2] and first.stat().st_mtime_ns == before
     # a session whose CSV was lost after its record was written is redone; the rest is not
     (out / "transcripts" / f"{stems[2]}.csv").unlink()
     third = FakeRunner()

@@ -26,6 +26,7 @@ import os
 import shutil
 import time
 import zlib
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -95,6 +96,22 @@ class Destination:
             if p.exists():
                 return p
         return None
+
+
+@dataclass
+class _Work:
+    """A session whose windows are being decoded."""
+
+    entry: SessionEntry
+    dest: Destination
+    spool: Path  # the session's 16 kHz audio (float32) until its windows are batched
+    report: DecodeReport
+    duration: float  # seconds: the audio's, capped at the video's
+    windows: list[windowing.Chunk]
+    stats: dict[str, Any]
+    left: int = 0  # windows not decoded yet
+    segments: list[Segment] = field(default_factory=list)
+    dropped: list[Reject] = field(default_factory=list)
 
 
 @dataclass
@@ -239,18 +256,20 @@ class Transcriber:
         reject_log = RejectLog(rejects_path)
         if summary.resumed:
             log.info("resuming: %d of %d sessions already transcribed", summary.resumed, len(self.entries))
+        def finished(rec: dict) -> None:
+            reject_log.extend(Reject(**r) for r in rec["rejects"])
+            if rec["status"] == "rejected":
+                summary.rejected += 1
+            else:
+                summary.transcribed += 1
+                summary.utterances += rec["utterances"]
+            summary.audio_seconds += rec.get("audio_seconds", 0.0)
+            sessions_bar.update(1)
+
         with bar(desc="transcribing", total=len(self.entries), unit="session",
-                 initial=summary.resumed + summary.skipped_existing) as sessions_bar:
-            for entry, dest in todo:
-                rec = self.transcribe_session(entry, dest)
-                reject_log.extend(Reject(**r) for r in rec["rejects"])
-                if rec["status"] == "rejected":
-                    summary.rejected += 1
-                else:
-                    summary.transcribed += 1
-                    summary.utterances += rec["utterances"]
-                summary.audio_seconds += rec.get("audio_seconds", 0.0)
-                sessions_bar.update(1)
+                 initial=summary.resumed + summary.skipped_existing) as sessions_bar, \
+                bar(desc="windows", total=0, unit="window") as windows_bar:
+            self._transcribe_all(todo, finished, windows_bar)
         summary.rejects = reject_log.count + len(done_rejects)
         self.write_summary()
         summary.wall_seconds = time.perf_counter() - t_start
@@ -292,17 +311,67 @@ class Transcriber:
         write_json(dest.record, rec)
         return rec
 
-    def transcribe_session(self, entry: SessionEntry, dest: Destination) -> dict:
-        # the session's 16 kHz audio is decoded once, into a spool file on disk (not memory): the
-        # first pass measures levels while writing it, the windows are then sliced out of it
+    def _transcribe_all(self, todo: list[tuple[SessionEntry, Destination]], finished, windows_bar) -> None:
+        """Windows of consecutive sessions share batches (short sessions still fill a GPU batch);
+        sessions are finished, and written, in order, as soon as all their windows are decoded."""
+        in_flight: deque[_Work | dict] = deque()  # a dict is a session already finished (rejected)
+        batch: list[tuple[_Work, windowing.Chunk, np.ndarray]] = []
+        size = max(1, self.cfg.batch_size)
+
+        def run_batch() -> None:
+            results = self.runner()([samples for _, _, samples in batch])
+            for (work, window, samples), segs in zip(batch, results):
+                work.segments.extend(self._map_window(work.entry, window, len(samples) / SAMPLE_RATE, segs, work.dropped))
+                work.left -= 1
+            windows_bar.update(len(batch))
+            batch.clear()
+            drain()
+
+        def drain() -> None:
+            while in_flight and (isinstance(in_flight[0], dict) or in_flight[0].left == 0):
+                item = in_flight.popleft()
+                finished(item if isinstance(item, dict) else self._finish(item))
+
+        for entry, dest in todo:
+            work = self._prepare(entry, dest)
+            in_flight.append(work)
+            if isinstance(work, dict):
+                drain()
+                continue
+            windows_bar.total += len(work.windows)
+            windows_bar.refresh()
+            try:  # the windows' samples are copied out of the spool batch by batch
+                audio = np.memmap(work.spool, dtype=np.float32, mode="r")
+                for window in work.windows:
+                    a = int(round(window.start * SAMPLE_RATE))
+                    b = min(audio.size, int(round(window.end * SAMPLE_RATE)))
+                    batch.append((work, window, np.array(audio[a:b])))
+                    if len(batch) >= size:
+                        run_batch()
+                del audio
+            finally:
+                work.spool.unlink(missing_ok=True)
+        if batch:
+            run_batch()
+        drain()
+
+    def _prepare(self, entry: SessionEntry, dest: Destination) -> _Work | dict:
+        """Decode the session's audio once and choose its windows; a dict when the session is rejected.
+
+        The 16 kHz audio goes to a spool file on disk (an hour is 230 MB: not memory) while its
+        levels are measured; the caller copies the windows out of it and deletes it.
+        """
         spool = self.asr_dir / "tmp" / f"{entry.stem}.f32"
         spool.parent.mkdir(parents=True, exist_ok=True)
+        work: _Work | dict = {}
         try:
-            return self._transcribe(entry, dest, spool)
+            work = self._prepare_from(entry, dest, spool)
+            return work
         finally:
-            spool.unlink(missing_ok=True)
+            if not isinstance(work, _Work):
+                spool.unlink(missing_ok=True)
 
-    def _transcribe(self, entry: SessionEntry, dest: Destination, spool: Path) -> dict:
+    def _prepare_from(self, entry: SessionEntry, dest: Destination, spool: Path) -> _Work | dict:
         cfg = self.cfg
         video = entry.video
         assert video is not None
@@ -340,45 +409,28 @@ class Transcriber:
                 why = (f"no voice activity found (loudest frame {levels.loudest:.1f} dBFS, "
                        f"threshold {windowing.threshold(levels, cfg.vad):.1f} dBFS)")
             return self._reject_session(entry, dest, why, **stats)
-        # the windows' samples, in batches through the model
-        segments: list[Segment] = []
-        dropped: list[Reject] = []
-        runner = self.runner()
-        batch: list[tuple[windowing.Chunk, Any]] = []
+        return _Work(entry, dest, spool, report, duration, windows, stats, left=len(windows))
 
-        def flush() -> None:
-            results = runner([samples for _, samples in batch])
-            for (window, samples), segs in zip(batch, results):
-                segments.extend(self._map_window(entry, window, len(samples) / SAMPLE_RATE, segs, dropped))
-            windows_bar.update(len(batch))
-            batch.clear()
-
-        audio = np.memmap(spool, dtype=np.float32, mode="r")
-        with bar(desc=entry.stem, total=len(windows), unit="window") as windows_bar:
-            for window in windows:
-                a = int(round(window.start * SAMPLE_RATE))
-                b = min(audio.size, int(round(window.end * SAMPLE_RATE)))
-                batch.append((window, np.array(audio[a:b])))
-                if len(batch) >= max(1, cfg.batch_size):
-                    flush()
-            if batch:
-                flush()
-        del audio
+    def _finish(self, work: _Work) -> dict:
+        """Judge the session's utterances and write its record, then its files (the CSV last)."""
+        entry, dest = work.entry, work.dest
         turns, rttm_rejects = self.rttm.turns(entry.stem) if self.rttm is not None else (None, [])
-        kept, judged = self._judge(entry, segments, duration, turns)
+        kept, judged = self._judge(entry, work.segments, work.duration, turns)
         rejects = list(rttm_rejects)
-        note = report.one_line()
+        note = work.report.one_line()
         if note:
-            rejects.append(Reject(str(video), note, None, STEP, {"stem": entry.stem}))
-        rejects += dropped + judged
+            rejects.append(Reject(str(entry.video), note, None, STEP, {"stem": entry.stem}))
+        rejects += work.dropped + judged
         speakers = "unknown" if self.rttm is None else ("rttm" if turns is not None else "unknown (no RTTM for this session)")
-        rec = self._record(entry, "ok", rejects, utterances=len(kept), rejected_utterances=len(dropped) + len(judged),
-                           **stats, speakers=speakers)
+        rec = self._record(entry, "ok", rejects, utterances=len(kept),
+                           rejected_utterances=len(work.dropped) + len(judged), **work.stats, speakers=speakers)
         # the record first, then the files; the CSV, written last, marks the session finished
         write_json(dest.record, rec)
         if dest.video_link is not None:
-            self._link(video, dest.video_link)
-        write_transcript(dest.csv, kept, words_path=dest.words if runner_has_words(runner) else None, srt=cfg.srt)
+            assert entry.video is not None
+            self._link(entry.video, dest.video_link)
+        words = dest.words if runner_has_words(self.runner()) else None
+        write_transcript(dest.csv, kept, words_path=words, srt=self.cfg.srt)
         return rec
 
     def _map_window(self, entry: SessionEntry, window: windowing.Chunk, audio_seconds: float,
