@@ -58,10 +58,14 @@ def close(a: list[int], b: list[int], tol: int = 1) -> bool:
     return all(abs(u - v) <= tol for u, v in ((a[0], b[0]), (a[1], b[1]), (ax1, bx1), (ay1, by1)))
 
 
-@pytest.mark.parametrize("name", ["ball", "dog", "cup", "car", "teddybear", "banana", "shoe", "chair"])
+@pytest.mark.parametrize("name", ["ball", "dog", "cup", "car", "teddybear", "banana", "shoe", "chair", "block-turned"])
 def test_box_matches_drawn_pixels(name):
     empty, _ = render([])
+    turned = name.endswith("-turned")
+    name = name.removesuffix("-turned")
     inst = make_inst(name, f"{name}-0", phi=0.3, tb=0.9, dist=1.0 if name != "chair" else 2.5, seed=3)
+    if turned:
+        inst.look.extra = {"rot": 11.0}
     img, objs = render([inst])
     drawn = changed(img, empty)
     assert drawn.any()

@@ -352,6 +352,8 @@ class Builder:
         x, y = xy if xy is not None else self._free_spot(dmin, dmax, r, spread=spread, overlap=overlap)
         phi, tb, d = self.floor_to_pano(x, y)
         look.elev = self.elev(0.0, d)
+        if max(cat.spec.size * scale, 0.0) <= SMALL and cat.cdi_category not in ("animals",) and not cat.spec.motion:
+            look.extra = {**look.extra, "rot": float(self.rng.uniform(-12, 12))}  # lying a little askew
         inst = self.make(cat_name, look, scale, seed, place="floor", phi=phi, tb=tb, dist=d, slot=slot,
                          persistent=slot is not None)
         inst.floor_xy = (x, y)
@@ -380,8 +382,20 @@ def _count_choice(rng: np.random.Generator, max_n: int = 12) -> int:
     return int(rng.choice(ns, p=p / p.sum()))
 
 
+def group_sizes(seed: int, child: str, session: int, n_groups: int = 2) -> list[int]:
+    """How many objects each of a session's groups has: every size from 2 to 12 comes up once in a
+    child's eleven groups, in a random order, so even a small corpus has every count to 12."""
+    out = []
+    for g in range(n_groups):
+        k = session * n_groups + g
+        order = stream(seed, child, "group-sizes", k // 11).permutation(11) + 2
+        out.append(int(order[k % 11]))
+    return out
+
+
 def build_scene(seed: int, home: Home, kind: str, age: float, rng: np.random.Generator, *, width: int, height: int,
-                hfov_deg: float, max_zoom: float, n_objects: tuple[int, int] = (10, 16)) -> Scene:
+                hfov_deg: float, max_zoom: float, n_objects: tuple[int, int] = (10, 16),
+                groups: list[int] | None = None) -> Scene:
     """Room, camera placement, furniture, toys, food, clothes, clusters, pets and the child's hands."""
     room = home.rooms[kind]
     # where the child is: in the high chair at the kitchen table, carried, sitting, or standing
@@ -427,12 +441,11 @@ def build_scene(seed: int, home: Home, kind: str, age: float, rng: np.random.Gen
     # groups of one category to count (several instances that differ in detail)
     small = [c for c, cat in b.cats.items() if cat.spec.size <= 0.2 and cat.spec.place in ("floor", "table")
              and kind in cat.spec.rooms and c not in ("dog", "cat")]
-    n_groups = 1 + int(rng.random() < 0.6)
-    for g in range(n_groups):
+    for g, count in enumerate(groups if groups is not None else [_count_choice(rng)]):
         ws = np.asarray([b.cats[c].age_weight(age) for c in small])
         name = small[int(rng.choice(len(small), p=ws / ws.sum()))]
-        count = _count_choice(rng)
-        _place_group(b, name, count, f"group-{g + 1}", dmin, tables if b.cats[name].spec.place == "table" else [])
+        _place_group(b, name, count, f"group-{g + 1}", dmin, tables if b.cats[name].spec.place == "table" else [],
+                     math.radians(hfov_deg))
     # pets walk through now and then; the child's hands
     for ho in home.pets:
         inst = b.make(ho.cat, Look(**{**ho.look.__dict__}), ho.scale, ho.seed, place="floor", phi=0.0, tb=0.5, dist=1.5,
@@ -451,7 +464,8 @@ def build_scene(seed: int, home: Home, kind: str, age: float, rng: np.random.Gen
     return Scene(room=room, geo=geo, instances=b.instances, hand_look=hand_look, light=light, play_phi=play_phi)
 
 
-def _place_group(b: Builder, name: str, count: int, group: str, dmin: float, tables: list[Instance]) -> None:
+def _place_group(b: Builder, name: str, count: int, group: str, dmin: float, tables: list[Instance],
+                 hfov: float) -> None:
     cat = b.cats[name]
     rng = b.rng
     if tables and count <= 4:
@@ -467,6 +481,8 @@ def _place_group(b: Builder, name: str, count: int, group: str, dmin: float, tab
     rows = int(math.ceil(count / cols))
     gap = size * rng.uniform(1.35, 1.7)
     dc = rng.uniform(max(dmin, 0.7), max(dmin, 0.7) + 0.5)
+    # far enough that the whole group fits in view at once (to be counted)
+    dc = max(dc, (cols + 0.5) * gap / (0.65 * hfov))
     for _ in range(50):
         x, y = b._free_spot(dc, dc + 0.01, gap * cols / 2, spread=1.4)
         if b.free(x, y, gap * cols / 2):
@@ -478,8 +494,9 @@ def _place_group(b: Builder, name: str, count: int, group: str, dmin: float, tab
     for r in range(rows):
         n_row = min(cols, count - k)
         for c in range(n_row):
-            a = (c - (n_row - 1) / 2) * gap + rng.uniform(-0.12, 0.12) * gap
-            d = (r - (rows - 1) / 2) * gap * 0.9 + rng.uniform(-0.1, 0.1) * gap
+            # rows staggered so the back row shows between the front row's objects
+            a = (c - (n_row - 1) / 2 + 0.5 * (r % 2)) * gap + rng.uniform(-0.1, 0.1) * gap
+            d = (r - (rows - 1) / 2) * gap * 1.2 + rng.uniform(-0.08, 0.08) * gap
             px, py = x + a * ux + d * vx, y + a * uy + d * vy
             inst = b.place_floor(name, make_look(cat, rng), _scale(rng) * 0.95, sub_seed(rng), None, xy=(px, py))
             inst.cluster = group

@@ -31,7 +31,7 @@ from babyvlm.world.plan import SessionJob
 from babyvlm.world.render import Renderer
 from babyvlm.world.rngs import stream
 from babyvlm.world.room import render_panorama
-from babyvlm.world.scene import build_scene, make_home
+from babyvlm.world.scene import build_scene, group_sizes, make_home
 from babyvlm.world.timeline import Plan, PlannedUtterance, Planner, View
 
 log = logging.getLogger("babyvlm")
@@ -60,7 +60,8 @@ def prepare(job: SessionJob, cfg: WorldConfig):
     """Scene and plan of a session (no pixels yet)."""
     scene = build_scene(cfg.seed, _home(cfg.seed, job.child), job.room, job.age_months,
                         stream(cfg.seed, job.child, job.index, "scene"), width=cfg.width, height=cfg.height,
-                        hfov_deg=cfg.hfov_deg, max_zoom=cfg.max_zoom, n_objects=tuple(cfg.objects_per_session))
+                        hfov_deg=cfg.hfov_deg, max_zoom=cfg.max_zoom, n_objects=tuple(cfg.objects_per_session),
+                        groups=group_sizes(cfg.seed, job.child, job.index))
     for inst in scene.instances:
         if inst.small:  # may be held up to the face: keep its master sharp at that size
             inst.sprite.master_h = max(inst.sprite.master_h, int(0.5 * cfg.height))

@@ -134,6 +134,14 @@ def render_master(spec: DrawSpec, look: Look, height_px: int, *, pose: int = 0, 
     img = p.img.resize((w, height_px), Image.Resampling.BOX) if ss > 1 else p.img
     if mirror:
         img = ImageOps.mirror(img)
+    rot = float(look.extra.get("rot", 0.0))
+    pad = (0, 0)
+    if rot:
+        # turned a little on the floor: rotate inside a margin so no corner is cut off
+        pad = (w // 5 + 2, height_px // 5 + 2)
+        big = Image.new("RGBA", (w + 2 * pad[0], height_px + 2 * pad[1]), (0, 0, 0, 0))
+        big.paste(img, pad)
+        img = big.convert("RGBa").rotate(rot, resample=Image.Resampling.BICUBIC).convert("RGBA")
     arr = np.asarray(img).astype(np.float32) / 255.0
     if shade:
         arr = _shade(arr, spec.texture, rng, light)
@@ -143,7 +151,7 @@ def render_master(spec: DrawSpec, look: Look, height_px: int, *, pose: int = 0, 
         out = out.crop(bbox)
     out = out.convert("RGBa")
     if with_offset:
-        return out, ((bbox[0], bbox[1]) if bbox else (0, 0))
+        return out, ((bbox[0] - pad[0], bbox[1] - pad[1]) if bbox else (0, 0))
     return out
 
 

@@ -173,7 +173,7 @@ class Planner:
         for _ in range(n):
             self.say(t, dur - (t - t0) - 0.8, "refer", [target.id])
             t += self.rng.uniform(1.0, 1.6)
-        if self.rng.random() < 0.18:
+        if self.rng.random() < 0.26:
             self.say(t, dur, "routine")
         if self.age >= 5 and target.small and self.rng.random() < 0.3:
             self.reach(t0 + 0.4, t1, phi, z, target)
@@ -331,7 +331,7 @@ class Planner:
         drop_phi = (phi + (wob - 0.5) * self.view.width / self.f) % TWO_PI
         obj.motions.append(Motion("held", t1 - 0.5, t1, (wob, low), (wob, 1.0 + size + 0.1), then="drop", size=size,
                                   drop=(drop_phi, tb, drop_d)))
-        for side, dx in (("left", -0.12), ("right", 0.12)):
+        for side, dx in (("left", -0.2), ("right", 0.2)):
             if side == "right" and self.rng.random() < 0.35:
                 continue
             hand = self.insts[f"hand-{side}"]
@@ -470,7 +470,8 @@ class Planner:
         if k == "refer":
             if self.age >= 12 and self.rng.random() < 0.08 + 0.004 * (self.age - 12):
                 return sp.child(say, a.attributes()["color"])
-            return sp.refer(say, a.attributes()["color"], a.size_word, a.category)
+            color = a.attributes()["color"] if a.cat.cdi_category not in ("food_drink", "furniture_rooms") else ""
+            return sp.refer(say, color, a.size_word, a.category)
         if k == "count":
             n = sum(1 for i in insts if self.in_view(i, t, 0.8))
             return sp.count(a.cat.plural, n)
@@ -478,7 +479,8 @@ class Planner:
             b = insts[1]
             ba, bb = self.screen_box(a, t), self.screen_box(b, t)
             r = self.rng.random()
-            if a.category == b.category and a.attributes()["color"] != b.attributes()["color"]:
+            if a.category == b.category and a.attributes()["color"] != b.attributes()["color"] \
+                    and a.cat.cdi_category != "food_drink":
                 return sp.compare(say, a.cat.plural, a.attributes()["color"], b.attributes()["color"])
             if ba and bb and r < 0.45:
                 ca, cb = (ba[0] + ba[2]) / 2, (bb[0] + bb[2]) / 2
