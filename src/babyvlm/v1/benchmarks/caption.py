@@ -1,0 +1,70 @@
+"""A SAYCam-style caption set: frames with the utterance spoken over them, from held-out sessions.
+
+By default only the sessions the pretraining set holds out are used (`caption.sessions: val`): the
+split is recomputed with the pretraining builder's own rule (`babyvlm.pretrain.split`, same
+`val_fraction` and seed), so no caption utterance was seen in training. Utterances must have at
+least `min_words` words and, with `require_visible`, name something in view; each gives the frame
+where what it names is most visible. Up to `items` are drawn at random (seeded) and listed in
+session and time order. Official layout: `image, text`, images `<stem>_<ms>.jpg`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from babyvlm.pretrain.split import split_sessions
+from babyvlm.v1.benchmarks.scan import SessionInfo, UtteranceFrame
+from babyvlm.v1.config import CaptionConfig
+
+COLUMNS = ("image", "text")
+
+
+@dataclass
+class CaptionItem:
+    session: SessionInfo
+    utt: UtteranceFrame
+
+    @property
+    def key(self) -> str:
+        return f"{self.session.stem}_{int(round(self.utt.t * 1000)):07d}"
+
+    @property
+    def image(self) -> str:
+        return f"{self.key}.jpg"
+
+
+def held_out(stems: list[str], cfg: CaptionConfig, seed: int) -> set[str]:
+    if cfg.sessions == "all":
+        return set(stems)
+    split = split_sessions(stems, cfg.val_fraction, cfg.split_seed if cfg.split_seed is not None else seed)
+    return {s for s, side in split.items() if side == "val"}
+
+
+def build_captions(sessions: list[SessionInfo], all_stems: list[str], cfg: CaptionConfig, seed: int,
+                   rng: np.random.Generator) -> tuple[list[CaptionItem], list[str]]:
+    """(items, the stems they were drawn from). `all_stems`: every session of the corpus, as the
+    pretraining builder lists them (the split depends on the full listing)."""
+    keep = held_out(all_stems, cfg, seed)
+    pool = []
+    for s in sessions:
+        if s.stem not in keep:
+            continue
+        seen = set()
+        for u in s.utterances:
+            if len(u.text.split()) < cfg.min_words or (cfg.require_visible and not u.visible_referents):
+                continue
+            item = CaptionItem(s, u)
+            if item.key in seen:  # two utterances on one frame: the first one
+                continue
+            seen.add(item.key)
+            pool.append(item)
+    if len(pool) > cfg.items:
+        pick = sorted(rng.choice(len(pool), size=cfg.items, replace=False).tolist())
+        pool = [pool[i] for i in pick]
+    return pool, sorted(keep)
+
+
+def rows(items: list[CaptionItem]) -> list[dict[str, str]]:
+    return [{"image": it.image, "text": it.utt.text} for it in items]

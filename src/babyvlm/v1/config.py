@@ -1,0 +1,122 @@
+"""Settings of `babyvlm v1 transform` (section `transform`) and `babyvlm v1 build` (section `build`).
+
+Presets live in configs/v1/ (`transform.yaml`, `build.yaml`); `--set key=value` overrides one value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# CDI (Words & Sentences) categories whose words count as content words: the nouns of an infant's
+# world, its action words and its descriptive words. Function words (pronouns, quantifiers, ...),
+# sounds and routines do not make a caption about the infant's world.
+NOUN_CATEGORIES = ["animals", "vehicles", "toys", "food_drink", "clothing", "body_parts", "household",
+                   "furniture_rooms", "outside", "places", "people"]
+CONTENT_CATEGORIES = [*NOUN_CATEGORIES, "action_words", "descriptive_words"]
+
+
+@dataclass
+class RewriteConfig:
+    mode: Literal["rules", "llm", "none"] = "rules"  # none: keep the caption (lower-cased) as the utterance
+    max_words: int = 8  # rules: utterances are at most this long
+    # llm: any OpenAI-compatible chat API through the evaluation harness's client
+    model: str = ""  # e.g. gpt-4o (or the name a local server serves)
+    api_base: str = ""  # else $OPENAI_BASE_URL
+    instruction: str = (
+        "Rewrite the image caption below as one short, simple sentence that a parent would say to a "
+        "two-year-old child while looking at the picture together. Use only words a toddler knows, "
+        "keep it under ten words, and answer with the sentence only.\n\nCaption: {caption}"
+    )
+    max_tokens: int = 32
+    concurrency: int = 4
+    timeout: float = 60.0
+    max_retries: int = 5
+
+
+@dataclass
+class VocabConfig:
+    form: Literal["WS", "WG"] = "WS"  # CDI form whose words are the infant's vocabulary
+    content_categories: list[str] = field(default_factory=lambda: list(CONTENT_CATEGORIES))
+
+
+@dataclass
+class EmbedConfig:
+    # colorhog: a fixed colour-histogram + gradient-orientation descriptor (no weights); baby: the image
+    # tower of a `babyvlm scorer train` model (mean of its patch embeddings)
+    name: Literal["colorhog", "baby"] = "colorhog"
+    model: str = ""  # baby: the scorer folder
+    size: int = 64  # colorhog: images are resized to size x size first
+    batch_size: int = 64
+
+
+@dataclass
+class MatchConfig:
+    size: int = 0  # subset size; 0: the number of image-utterance pairs of the infant set
+    max_cells: int = 20_000_000  # largest similarity matrix solved at once (infant x candidates)
+
+
+@dataclass
+class OutputConfig:
+    image_size: int = 0  # shorter side of written images; 0: copy JPEGs as they are
+    jpeg_quality: int = 90
+    write_all: bool = False  # also write every kept pair as the set `all/`
+
+
+@dataclass
+class TransformConfig:
+    seed: int = 0
+    rewrite: RewriteConfig = field(default_factory=RewriteConfig)
+    vocab: VocabConfig = field(default_factory=VocabConfig)
+    embed: EmbedConfig = field(default_factory=EmbedConfig)
+    match: MatchConfig = field(default_factory=MatchConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+
+
+@dataclass
+class FrameSelectConfig:
+    rate: float = 1.0  # annotated frames considered per second of video
+    min_visible: float = 0.5  # an object counts as shown from this visible fraction on
+    min_area: float = 0.03  # ... and this share of the frame's area (its visible box)
+    absent_visible: float = 0.0  # a category is absent from a frame when no instance is above this
+    dominance: float = 1.5  # the target's box is at least this many times the next object's
+    min_gap: float = 3.0  # seconds between two frames used for the same category in one session
+
+
+@dataclass
+class LabeledSConfig:
+    trials_per_category: int = 100
+    min_exemplars: int = 2  # categories with fewer exemplar frames are left out
+    foils: int = 3
+
+
+@dataclass
+class TwoWordConfig:
+    items: int = 1000  # VTWT rows at most
+    winoground_items: int = 500
+    # the share of foils differing in the first word (colour), the second (noun) or both; the
+    # official VTWT has 52% / 9% / 40%
+    foil_mix: dict[str, float] = field(default_factory=lambda: {"first": 0.5, "second": 0.1, "both": 0.4})
+    exclude: list[str] = field(default_factory=lambda: ["hand"])  # categories never used in phrases
+
+
+@dataclass
+class CaptionConfig:
+    items: int = 300
+    sessions: Literal["val", "all"] = "val"  # val: the sessions the pretraining set holds out
+    val_fraction: float = 0.1  # must match the pretraining build's split.val_fraction
+    split_seed: int | None = None  # the pretraining build's seed (None: --seed)
+    min_words: int = 2
+    require_visible: bool = True  # only utterances naming something in view
+
+
+@dataclass
+class BuildConfig:
+    seed: int = 0
+    tasks: list[str] = field(default_factory=lambda: ["labeled_s", "vtwt", "baby_winoground", "saycam_caption"])
+    frames: FrameSelectConfig = field(default_factory=FrameSelectConfig)
+    labeled_s: LabeledSConfig = field(default_factory=LabeledSConfig)
+    two_word: TwoWordConfig = field(default_factory=TwoWordConfig)
+    caption: CaptionConfig = field(default_factory=CaptionConfig)
+    jpeg_quality: int = 90
+    image_size: int = 0  # shorter side of written frames; 0: the video's own size

@@ -1,0 +1,92 @@
+"""Write child-directed pairs as a pretraining set (docs/formats.md "Pretraining set").
+
+Each subset becomes its own set folder, valid for `babyvlm pretrain check` and readable by
+`babyvlm train` like one built from a corpus:
+
+    <set>/frames/<id>.jpg                  the image (JPEG; a JPEG input is copied byte for byte)
+    <set>/train/single_image.json          image-utterance pairs (the LLaVA conversation schema)
+    <set>/train/{video,interleaved}.json   empty: a captioned image set has no clips or sequences
+    <set>/train/mix_format.json            the same samples as single_image.json
+    <set>/val/...                          empty lists (synthetic data is training data)
+    <set>/text/train.txt, text/val.txt     the utterances, one per line (the language-model corpus)
+    <set>/stats.json
+
+Each pair's `meta` keeps the source caption and image, the subset, and its similarity to the infant
+corpus; `meta.stem` (the "session", which `pretrain check` keeps out of both splits) is the id.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from babyvlm.pretrain.writers import JsonListWriter, TextWriter
+from babyvlm.util.io import write_bytes, write_json
+
+SCHEMA = "babyvlm-pretrain/1"
+
+
+def place_image(src: Path, dst: Path, *, size: int = 0, quality: int = 90) -> None:
+    """A JPEG of `src` at `dst` (bytes copied when it is a JPEG kept at its size; else re-encoded)."""
+    if dst.exists():
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(src) as im:
+        if im.format == "JPEG" and size <= 0:
+            tmp = dst.with_name(f".{dst.name}.tmp")
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dst)
+            return
+        im = im.convert("RGB")
+        if size > 0 and min(im.size) != size:
+            w, h = im.size
+            s = size / min(w, h)
+            im = im.resize((max(1, round(w * s)), max(1, round(h * s))), Image.BICUBIC)
+        buf = io.BytesIO()
+        im.save(buf, format="JPEG", quality=quality)
+    write_bytes(dst, buf.getvalue())
+
+
+def link_image(src: Path, dst: Path) -> None:
+    """`dst` as a hard link to an image already written (a copy where links are not possible)."""
+    if dst.exists():
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def sample(sid: str, utterance: str, meta: dict[str, Any]) -> dict[str, Any]:
+    return {"id": sid, "image": [f"frames/{sid}.jpg"],
+            "conversations": [{"from": "human", "value": "<image>"}, {"from": "gpt", "value": utterance}],
+            "meta": {"stem": sid, **meta}}
+
+
+def write_set(root: Path, samples: list[dict[str, Any]], stats: dict[str, Any]) -> None:
+    """The JSON lists, text corpus and stats of one set (its frames are placed by the caller)."""
+    for split in ("train", "val"):
+        rows = samples if split == "train" else []
+        for fmt in ("single_image", "mix_format", "video", "interleaved"):
+            w = JsonListWriter(root / split / f"{fmt}.json")
+            for s in rows if fmt in ("single_image", "mix_format") else []:
+                w.write(s)
+            w.close()
+        t = TextWriter(root / "text" / f"{split}.txt")
+        for s in rows:
+            t.write_line(" ".join(s["conversations"][1]["value"].split()))
+        t.close()
+    write_json(root / "stats.json", {"schema": SCHEMA, **stats,
+                                     "counts": {"train": {"single_image": len(samples), "video": 0, "interleaved": 0,
+                                                          "mix_format": len(samples), "text_lines": len(samples)},
+                                                "val": {"single_image": 0, "video": 0, "interleaved": 0,
+                                                        "mix_format": 0, "text_lines": 0}}})
