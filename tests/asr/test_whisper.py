@@ -93,3 +93,31 @@ def test_runner_refuses_what_is_not_a_local_checkpoint(tmp_path):
         WhisperRunner("openai/whisper-tiny")  # a hub id is never downloaded
     with pytest.raises(InputError, match="no config.json"):
         WhisperRunner(tmp_path)
+
+
+def test_confidence_is_the_emitted_tokens_probability(tiny_whisper):
+    """Greedy: the runner's per-token probabilities are transformers' own transition scores; beams run too."""
+    import torch
+
+    from babyvlm.corpus.asr.whisper import RunnerOptions, WhisperRunner
+
+    runner = WhisperRunner(tiny_whisper, RunnerOptions(max_new_tokens=12))
+    audio = [0.1 * np.random.default_rng(1).standard_normal(16000 * 2).astype(np.float32)]
+    feats = runner.processor.feature_extractor(audio, sampling_rate=16000, return_tensors="pt")
+    out = runner.model.generate(feats["input_features"], return_timestamps=True, return_dict_in_generate=True,
+                                output_scores=True, force_unique_generate_call=True, max_new_tokens=12,
+                                language="en", task="transcribe")
+    ref = runner.model.compute_transition_scores(out["sequences"], out["scores"], normalize_logits=True).exp()[0]
+    gen = out["sequences"][0, -len(out["scores"]) :].tolist()
+    (segs,) = runner(audio)
+    # the first segment's confidence is the mean over its text tokens (those between timestamp tokens)
+    text_pos = [i for i, t in enumerate(gen) if t < runner.timestamp_begin and t not in runner.special_ids]
+    first = []
+    for i in text_pos:
+        if first and i != first[-1] + 1:
+            break
+        first.append(i)
+    assert segs[0].confidence == pytest.approx(float(torch.mean(ref[first])), rel=1e-5)
+    beams = WhisperRunner(tiny_whisper, RunnerOptions(max_new_tokens=12, num_beams=2))
+    (bsegs,) = beams(audio)
+    assert bsegs and all(0 < s.confidence <= 1 for s in bsegs)

@@ -1,10 +1,10 @@
 """`babyvlm corpus transcribe`: every session's audio through a local Whisper, into the corpus layout.
 
-Per session: decode the audio (PyAV, 16 kHz mono) once to measure frame levels, choose windows
-(voice activity or fixed, see `chunks`), decode again streaming the windows' samples, run them
-through Whisper in batches, map segment times back to the session, label speakers from RTTM when
-given, and keep or reject each utterance (one-line reason). Sessions are independent and written
-atomically, so a killed run resumes where it stopped.
+Per session: decode the audio (PyAV, 16 kHz mono) once into a disk spool while measuring frame
+levels, choose windows (voice activity or fixed, see `chunks`), run the windows through Whisper in
+batches (shared with the neighbouring sessions), map segment times back to the session, label
+speakers from RTTM when given, and keep or reject each utterance (one-line reason). Sessions are
+independent and written atomically, so a killed run resumes where it stopped.
 
 Where things go (OUT is the corpus itself unless `--out` names another folder):
   OUT/transcripts/<stem>.csv, .srt      SAYCam-like corpora (generic ones: beside each video)

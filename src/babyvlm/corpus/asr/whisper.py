@@ -144,13 +144,16 @@ class WhisperRunner:
         with torch.inference_mode(), _quiet_transformers():
             out = self.model.generate(features, attention_mask=mask, **gen_kwargs)
             sequences = out["sequences"]
-            scores = out["scores"]
-            logp = self.model.compute_transition_scores(
-                sequences, scores, out.get("beam_indices"), normalize_logits=True
-            )
-        n_gen = logp.shape[1]
-        gen_tokens = sequences[:, -n_gen:].tolist() if n_gen else [[] for _ in audios]
-        probs = logp.float().exp().cpu().numpy() if n_gen else np.zeros((len(audios), 0))
+            scores = out["scores"]  # one [batch, vocab] per step, already resolved to each item's final beam
+            n_gen = len(scores)
+            gen = sequences[:, sequences.shape[1] - n_gen :]
+            # the probability of each emitted token under the distribution it was chosen from
+            # (step by step: a [batch, steps, vocab] stack would not fit a GPU for large vocabularies)
+            probs = torch.stack([
+                torch.log_softmax(scores[k].float(), dim=-1).gather(1, gen[:, k : k + 1].to(scores[k].device)).squeeze(1)
+                for k in range(n_gen)
+            ], dim=1).exp().cpu().numpy() if n_gen else np.zeros((len(audios), 0))
+        gen_tokens = gen.tolist() if n_gen else [[] for _ in audios]
         times = None
         if self.word_timestamps and out.get("token_timestamps") is not None:
             times = out["token_timestamps"][:, -n_gen:].float().cpu().numpy() if n_gen else None
