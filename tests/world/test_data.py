@@ -10,8 +10,10 @@ from babyvlm.data import (
     cdi_categories,
     cdi_citation,
     cdi_item,
+    cdi_vocabulary,
     cdi_words,
     data_path,
+    find_word,
     plain_word,
     word_aoa,
 )
@@ -58,3 +60,14 @@ def test_aoa_norms():
 def test_files_and_citation_are_packaged():
     assert data_path("cdi", "english_ws_words.csv").exists()
     assert "Fenson" in cdi_citation() and "Wordbank" in cdi_citation()
+
+
+def test_find_word_and_vocabulary():
+    assert find_word("TV").item == "tv"
+    assert find_word("teddy bear").item == "teddybear"
+    assert find_word("chicken").category == "animals"  # the first item with that word
+    assert find_word("high chair").category == "furniture_rooms"
+    assert find_word("spaceship") is None
+    vocab = cdi_vocabulary("WS", "food_drink")
+    assert {"ice cream", "apple", "french fries"} <= vocab and "dog" not in vocab
+    assert len(cdi_vocabulary("WG")) <= 396

@@ -11,13 +11,15 @@ from babyvlm.data.cdi import (
     cdi_categories,
     cdi_citation,
     cdi_item,
+    cdi_vocabulary,
     cdi_words,
     data_path,
+    find_word,
     plain_word,
     word_aoa,
 )
 
 __all__ = [
-    "AoARow", "CDIWord", "aoa_rows", "aoa_table", "cdi_categories", "cdi_citation", "cdi_item", "cdi_words",
-    "data_path", "plain_word", "word_aoa",
+    "AoARow", "CDIWord", "aoa_rows", "aoa_table", "cdi_categories", "cdi_citation", "cdi_item", "cdi_vocabulary",
+    "cdi_words", "data_path", "find_word", "plain_word", "word_aoa",
 ]

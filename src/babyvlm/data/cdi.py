@@ -7,6 +7,7 @@ Small, dependency-free loaders shared by the world generator, the DevCV builder 
 * `aoa_table(measure)`: estimated age of acquisition in months per `uni_lemma` (WG norms,
   `produces` or `understands`).
 * `word_aoa(word)`: the AoA of one word looked up by lemma, CDI item name or definition.
+* `find_word(word)`, `cdi_vocabulary(form)`: a CDI item from a written word; the set of plain words.
 """
 
 from __future__ import annotations
@@ -84,6 +85,30 @@ def cdi_item(item: str, form: str = "WS") -> CDIWord:
         if w.item == item:
             return w
     raise KeyError(f"{item!r} is not an item of the CDI {form} form")
+
+
+@functools.cache
+def _by_word(form: str) -> dict[str, CDIWord]:
+    out: dict[str, CDIWord] = {}
+    for w in _read_words(form):
+        for k in (w.item.lower(), w.item.replace("_", " ").lower(), w.definition.lower(), w.word, w.uni_lemma.lower()):
+            out.setdefault(k, w)
+    return out
+
+
+def find_word(word: str, form: str = "WS") -> CDIWord | None:
+    """The CDI item for a word as a caregiver would write it (`TV`, `teddy bear`, `chicken`), or None."""
+    table = _by_word(form.upper())
+    w = word.strip().lower()
+    for k in (w, w.replace("_", " "), w.replace(" ", ""), w.replace(" ", "_"), plain_word(w)):
+        if k in table:
+            return table[k]
+    return None
+
+
+def cdi_vocabulary(form: str = "WS", categories: str | list[str] | tuple[str, ...] | None = None) -> set[str]:
+    """The plain words of a form (`ice cream`, `chicken`, `tv`), e.g. to filter text to CDI vocabulary."""
+    return {w.word for w in cdi_words(form, categories)}
 
 
 @dataclass(frozen=True)
