@@ -37,6 +37,19 @@ def special_ids(tokenizer) -> dict[str, int]:
 _RESIDUAL_OUT = ("o_proj", "down_proj", "mlp.fc2", "linear_2")  # LLaMA, ViT (transformers 5 names), connector
 
 
+def _construct(cls, hf_config):
+    """Build a transformers model without its own initialisation (ours follows), every weight zeroed first
+    so that nothing is ever left as uninitialised memory."""
+    from transformers.initialization import no_init_weights
+
+    with no_init_weights():
+        model = cls(hf_config)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.zero_()
+    return model
+
+
 @torch.no_grad()
 def init_weights(module: nn.Module, *, std: float, n_layers: int) -> None:
     """Truncated-normal init (std), residual output projections scaled by 1/sqrt(2 n_layers) so the
@@ -79,7 +92,7 @@ def build_lm(cfg: ModelConfig, tokenizer, *, seed: int = 0):
     hf._attn_implementation = cfg.attn_implementation
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = LlamaForCausalLM(hf)
+        model = _construct(LlamaForCausalLM, hf)
         init_weights(model, std=cfg.init_std, n_layers=cfg.text.layers)
     return model
 
@@ -92,27 +105,34 @@ def build_vision(cfg: ModelConfig, *, seed: int = 0):
     hf._attn_implementation = cfg.attn_implementation
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = ViTModel(hf)
+        model = _construct(ViTModel, hf)
         init_weights(model, std=cfg.init_std, n_layers=cfg.vision.layers)
     return model
 
 
-def build_vlm(cfg: ModelConfig, tokenizer, *, seed: int = 0):
-    """A freshly initialised BabyVLM (LlavaForConditionalGeneration)."""
+def build_vlm(cfg: ModelConfig, tokenizer, *, seed: int = 0, skip_init: tuple[str, ...] = ()):
+    """A freshly initialised BabyVLM (LlavaForConditionalGeneration).
+
+    Parts named in `skip_init` (vision, connector, language) are left zeroed because the caller loads
+    them next (saves the initialisation time of a billion parameters for nothing)."""
     from transformers import LlavaForConditionalGeneration
 
     ids = special_ids(tokenizer)
     hf = to_hf_config(cfg, vocab_size=len(tokenizer), image_token_id=ids["image"], bos=ids["bos"], eos=ids["eos"],
                       pad=ids["pad"])
     hf._attn_implementation = cfg.attn_implementation
+    model = _construct(LlavaForConditionalGeneration, hf)
+    # each part has its own seed (so skipping one changes no other) and its own depth for the residual scaling
+    plan = [("vision", [model.model.vision_tower], cfg.vision.layers),
+            ("connector", [model.model.multi_modal_projector], 1),
+            ("language", [model.model.language_model, model.lm_head], cfg.text.layers)]
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        model = LlavaForConditionalGeneration(hf)
-        # each part is initialised with its own depth for the residual scaling
-        init_weights(model.model.vision_tower, std=cfg.init_std, n_layers=cfg.vision.layers)
-        init_weights(model.model.multi_modal_projector, std=cfg.init_std, n_layers=1)
-        init_weights(model.model.language_model, std=cfg.init_std, n_layers=cfg.text.layers)
-        init_weights(model.lm_head, std=cfg.init_std, n_layers=cfg.text.layers)
+        for k, (part, modules, depth) in enumerate(plan):
+            if part in skip_init:
+                continue
+            torch.manual_seed(seed * 1000 + k)
+            for module in modules:
+                init_weights(module, std=cfg.init_std, n_layers=depth)
     _generation_defaults(model, ids)
     return model
 

@@ -254,7 +254,8 @@ def build_vlm_task(stage, scfg, cfg, rd, ctx, processor, sources):
         src = _describe(vlms[0][1], vlms[0][2], rd)
         origin = {"vision": src, "connector": src, "language": src}
     else:
-        model = build_vlm(cfg.model, tok, seed=cfg.seed)
+        loaded = tuple({"lm": "language", "vision": "vision"}[k] for k, _, _ in sources if k in ("lm", "vision"))
+        model = build_vlm(cfg.model, tok, seed=cfg.seed, skip_init=loaded)
         origin = {"vision": "new", "connector": "new", "language": "new"}
     for kind, path, ref in sources:
         if kind == "lm":
