@@ -100,15 +100,19 @@ def test_occlusion_and_frame_edge():
     assert close(o["bbox"], bbox(changed(img, empty)))
 
 
-def test_paste_writes_solid_pixels_and_id_map():
+def test_paste_writes_opaque_pixels_and_id_map():
+    from PIL import Image
+
     cat = categories()["apple"]
     m = render_master(cat.spec, make_look(cat, np.random.default_rng(0)), 60).convert("RGBA")
-    layer = layer_from_rgba(np.asarray(m))
-    frame = np.zeros((80, 80, 3), np.uint8)
-    ids = np.zeros((80, 80), np.uint8)
+    layer = layer_from_rgba(m)
+    frame = Image.new("RGB", (80, 80), (0, 0, 0))
+    ids = Image.new("L", (80, 80), 0)
     assert paste(frame, layer, 70, -10, ids, 7)  # partly outside on two sides
-    sub = layer.mask[10:, : 80 - 70]
-    assert (ids[: sub.shape[0], 70:] == 7).sum() == sub.sum()
-    solid = layer.solid[10:, :10]
-    assert np.array_equal(frame[: solid.shape[0], 70:][solid], layer.rgb[10:, :10][solid])
+    own = np.asarray(layer.mask)[10:, :10] > 0
+    got = np.asarray(ids)[: own.shape[0], 70:]
+    assert ((got == 7) == own).all() and own.sum() > 0
+    opaque = np.asarray(layer.alpha)[10:, :10] == 255
+    assert np.array_equal(np.asarray(frame)[: opaque.shape[0], 70:][opaque], np.asarray(layer.rgb)[10:, :10][opaque])
+    assert layer.area == int((np.asarray(m.getchannel("A")) >= 128).sum())
     assert not paste(frame, layer, 200, 200, ids, 8)  # entirely off screen

@@ -1,9 +1,9 @@
 """Per-frame compositing: crop the room panorama, paste sprites far to near, then hands; annotate.
 
 Cheap per frame by design: the background is an integer crop of the room panorama at the
-nearest of a few zoom levels (built lazily); sprites are pre-built layers pasted with numpy
-(`copyto` for solid pixels, a small blend for edge pixels); annotation frames also fill an
-instance-id map, from which each instance's visible-pixel box and visible fraction are read. The
+nearest of a few zoom levels (built lazily); sprites are pre-built layers pasted by PIL (C alpha
+blending, clipped at the borders); annotation frames also paste each instance's own-pixel mask
+into an instance-id map, from which its visible-pixel box and visible fraction are read. The
 session's light is baked into the panorama and the sprites; auto-exposure hunting and the lens
 vignette are one multiply per frame.
 """
@@ -31,38 +31,27 @@ class Drawn:
     y: int
 
 
-def paste(frame: np.ndarray, layer: Layer, x: int, y: int, idmap: np.ndarray | None = None, idx: int = 0,
-          shadow: bool = False) -> bool:
-    """Composite `layer` at (x, y); returns False when nothing of it is on screen."""
-    H, W = frame.shape[:2]
+def paste(frame: Image.Image, layer: Layer, x: int, y: int, idmap: Image.Image | None = None, idx: int = 0,
+          shadow: bool = False, *, cores=None) -> bool:
+    """Composite `layer` with its top-left at (x, y), clipped at the borders; returns False when
+    nothing of it is on screen. The id map gets `idx` where the layer's own pixels are.
+
+    Goes through PIL's C `paste` directly (the Python wrapper's checks cost more than the paste);
+    `cores` may pass the frame's and id map's C handles to save fetching them per call.
+    """
+    W, H = frame.size
     h, w = layer.h, layer.w
-    x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + w, W), min(y + h, H)
-    if shadow and layer.shadow is not None:
-        hs = layer.shadow.shape[0]
+    fcore, icore = cores if cores is not None else (frame.im, None if idmap is None else idmap.im)
+    rgb, alpha, mask, shade = layer.core
+    if shadow and shade is not None:
+        hs = layer.shadow.height
         sy = y + h - hs // 2 - 1
-        a0, b0, a1, b1 = max(x, 0), max(sy, 0), min(x + w, W), min(sy + hs, H)
-        if a0 < a1 and b0 < b1:
-            reg = frame[b0:b1, a0:a1]
-            sh = layer.shadow[b0 - sy : b1 - sy, a0 - x : a1 - x, None]
-            reg[...] = (reg.astype(np.uint16) * sh >> 8).astype(np.uint8)
-    if x0 >= x1 or y0 >= y1:
+        fcore.paste((0, 0, 0), (x, sy, x + w, sy + hs), shade)
+    if x >= W or y >= H or x + w <= 0 or y + h <= 0:
         return False
-    sy0, sx0 = y0 - y, x0 - x
-    sy1, sx1 = sy0 + (y1 - y0), sx0 + (x1 - x0)
-    region = frame[y0:y1, x0:x1]
-    np.copyto(region, layer.rgb[sy0:sy1, sx0:sx1], where=layer.solid[sy0:sy1, sx0:sx1, None])
-    if len(layer.edge_y):
-        ey, ex, ea = layer.edge_y, layer.edge_x, layer.edge_a
-        if sy0 > 0 or sx0 > 0 or sy1 < h or sx1 < w:
-            keep = (ey >= sy0) & (ey < sy1) & (ex >= sx0) & (ex < sx1)
-            ey, ex, ea = ey[keep], ex[keep], ea[keep]
-        if len(ey):
-            fy, fx = ey + y, ex + x
-            src = layer.rgb[ey, ex].astype(np.uint16)
-            dst = frame[fy, fx].astype(np.uint16)
-            frame[fy, fx] = ((src * ea + dst * (255 - ea)) // 255).astype(np.uint8)
-    if idmap is not None:
-        idmap[y0:y1, x0:x1][layer.mask[sy0:sy1, sx0:sx1]] = idx
+    fcore.paste(rgb, (x, y, x + w, y + h), alpha)
+    if icore is not None:
+        icore.paste(idx, (x, y, x + w, y + h), mask)
     return True
 
 
@@ -154,14 +143,14 @@ class Renderer:
         v8 = np.clip(v * 255 + 0.5, 0, 255).astype(np.uint8)
         return Image.fromarray(np.stack([v8] * 3, axis=2), "RGB")
 
-    def background(self, phi: float, tilt: float, zoom: float) -> tuple[np.ndarray, float, float, float]:
+    def background(self, phi: float, tilt: float, zoom: float) -> tuple[Image.Image, float, float, float]:
         """The background crop and the camera it actually shows (integer pixel offsets, level zoom)."""
         arr, z, pw = self.pyramid.get(self.pyramid.level_for(zoom))
         fz = self.geo.f * z
         x0 = int(round(phi * fz - self.W / 2)) % pw
         y0 = int(round((tilt - self.geo.top) * fz - self.H / 2))
         y0 = min(max(y0, 0), arr.shape[0] - self.H)
-        frame = arr[y0 : y0 + self.H, x0 : x0 + self.W].copy()
+        frame = Image.fromarray(np.ascontiguousarray(arr[y0 : y0 + self.H, x0 : x0 + self.W]))
         return frame, (x0 + self.W / 2) / fz, (y0 + self.H / 2) / fz + self.geo.top, z
     def place(self, inst: Instance, st, phi_c: float, tilt_c: float, zoom: float):
         """(layer, x, y) for an instance state, or None when it is too small or far off screen."""
@@ -195,7 +184,7 @@ class Renderer:
     def render(self, k: int, annotate: bool) -> tuple[np.ndarray, list[dict] | None]:
         t = k / self.fps
         frame, phi_c, tilt_c, zoom = self.background(*self.path.at(k))
-        idmap = np.zeros((self.H, self.W), np.uint8) if annotate else None
+        idmap = Image.new("L", (self.W, self.H), 0) if annotate else None
         items = []
         reach = self.W / (2 * self.geo.f * zoom) + 0.05
         for inst in self.world:
@@ -227,11 +216,13 @@ class Renderer:
                 items.append(((2, 0.0), inst, got[0], got[1], got[2], False))
         items.sort(key=lambda it: it[0])
         drawn: list[Drawn] = []
+        cores = (frame.im, None if idmap is None else idmap.im)
         for n, (_, inst, layer, x, y, world) in enumerate(items, start=1):
-            if paste(frame, layer, x, y, idmap, min(n, 255), shadow=world and inst.place in ("floor", "table", "furniture")):
+            if paste(frame, layer, x, y, idmap, min(n, 255), shadow=world and inst.place in ("floor", "table", "furniture"),
+                     cores=cores):
                 drawn.append(Drawn(min(n, 255), inst, layer, x, y))
-        objects = self.annotate(idmap, drawn) if annotate else None
-        img = ImageChops.multiply(Image.fromarray(frame), self._vignettes[int(self.expo_idx[min(k, len(self.expo_idx) - 1)])])
+        objects = self.annotate(np.asarray(idmap), drawn) if idmap is not None else None
+        img = ImageChops.multiply(frame, self._vignettes[int(self.expo_idx[min(k, len(self.expo_idx) - 1)])])
         return np.asarray(img), objects
 
     def annotate(self, idmap: np.ndarray, drawn: list[Drawn]) -> list[dict]:

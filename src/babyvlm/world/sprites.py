@@ -5,8 +5,8 @@ room's light (a soft relief from the blurred silhouette lit from the upper left,
 falloff, a surface texture) and cropped to its silhouette. Frames ask for a height in pixels; sizes
 are quantised to steps of 7% (`LEVEL_STEP`) and each level is built from the master once.
 
-A `Layer` is what the compositor pastes: colours, which pixels are copied, which edge pixels are
-blended, and the mask of pixels that count as the object's own (alpha >= 128) for annotations.
+A `Layer` is what the compositor pastes: colours and alpha (blended by PIL's C paste), and the
+mask of pixels that count as the object's own (alpha >= 128) for annotations.
 """
 
 from __future__ import annotations
@@ -22,51 +22,46 @@ from babyvlm.world.draw.painter import Painter
 from babyvlm.world.palette import grade
 
 LEVEL_STEP = 1.07
-SOLID = 250  # alpha from which a pixel is copied rather than blended
 COUNT = 128  # alpha from which a pixel counts as the object's (annotation masks)
 FAINT = 8  # alpha below which a pixel is not drawn at all
 
 
 @dataclass
 class Layer:
-    rgb: np.ndarray  # (h, w, 3) uint8
-    solid: np.ndarray  # (h, w) bool: copied
-    edge_y: np.ndarray  # edge pixels blended with alpha edge_a / 255
-    edge_x: np.ndarray
-    edge_a: np.ndarray  # (n, 1) uint16
-    mask: np.ndarray  # (h, w) bool: alpha >= COUNT
-    area: int  # mask pixel count
-    shadow: np.ndarray | None = None  # (hs, ws) uint16 multiplier /256 for a contact shadow under the base
+    """A sprite at one size, ready for PIL's C paste."""
 
-    @property
-    def h(self) -> int:
-        return self.rgb.shape[0]
+    rgb: Image.Image  # RGB colours
+    alpha: Image.Image  # L: how much of each pixel is the object (pasted with this as the mask)
+    mask: Image.Image  # L, 0 or 255: the pixels that count as the object's (alpha >= COUNT)
+    area: int  # number of mask pixels
+    shadow: Image.Image | None = None  # L: how much a contact shadow under the base darkens
 
-    @property
-    def w(self) -> int:
-        return self.rgb.shape[1]
+    def __post_init__(self) -> None:
+        # PIL's C image handles, fetched once: the compositor pastes through them directly
+        self.w, self.h = self.rgb.size
+        self.core = (self.rgb.im, self.alpha.im, self.mask.im, None if self.shadow is None else self.shadow.im)
 
 
-def layer_from_rgba(arr: np.ndarray, with_shadow: bool = False) -> Layer:
-    """Split an (h, w, 4) straight-alpha uint8 array into what the compositor needs."""
-    a = arr[..., 3]
-    edge = (a >= FAINT) & (a < SOLID)
-    ey, ex = np.nonzero(edge)
+def layer_from_rgba(img: Image.Image, with_shadow: bool = False) -> Layer:
+    """Split a straight-alpha RGBA image into what the compositor pastes."""
+    img = img.convert("RGBA")
+    a = np.asarray(img.getchannel("A"))
+    a = np.where(a < FAINT, 0, a).astype(np.uint8)
     mask = a >= COUNT
-    shadow = _shadow(mask) if with_shadow else None
-    return Layer(rgb=np.ascontiguousarray(arr[..., :3]), solid=a >= SOLID, edge_y=ey, edge_x=ex,
-                 edge_a=a[ey, ex].astype(np.uint16)[:, None], mask=mask, area=int(mask.sum()), shadow=shadow)
+    return Layer(rgb=img.convert("RGB"), alpha=Image.fromarray(a, "L"),
+                 mask=Image.fromarray((mask * 255).astype(np.uint8), "L"), area=int(mask.sum()),
+                 shadow=_shadow(mask) if with_shadow else None)
 
 
-def _shadow(mask: np.ndarray) -> np.ndarray:
-    """A soft dark ellipse as wide as the object's base (multiplier in 1/256)."""
+def _shadow(mask: np.ndarray) -> Image.Image:
+    """A soft dark ellipse as wide as the object's base (darkness 0..255 as a paste mask)."""
     h, w = mask.shape
     hs = max(3, int(round(0.12 * w + 0.05 * h)))
     yy, xx = np.mgrid[0:hs, 0:w].astype(np.float32)
     nx = (xx - (w - 1) / 2) / (w * 0.55)
     ny = (yy - (hs - 1) / 2) / (hs * 0.5)
     d = np.clip(1 - (nx ** 2 + ny ** 2), 0, 1)
-    return (256 - 110 * d ** 1.5).astype(np.uint16)
+    return Image.fromarray((110 * d ** 1.5).astype(np.uint8), "L")
 
 
 @dataclass
@@ -111,8 +106,7 @@ class Sprite:
             if h < 2 or w < 2:
                 return None
             img = m if (w, h) == m.size else m.resize((w, h), Image.Resampling.BILINEAR if s < 1 else Image.Resampling.BICUBIC)
-            arr = np.asarray(img.convert("RGBA"))
-            self._layers[key] = (layer_from_rgba(arr, with_shadow=self.shadow), round(ox * s), round(oy * s))
+            self._layers[key] = (layer_from_rgba(img, with_shadow=self.shadow), round(ox * s), round(oy * s))
         return self._layers[key]
 
     def canvas_size(self, level: int) -> tuple[float, float]:
