@@ -264,3 +264,44 @@ def test_default_preset_matches_the_defaults():
     assert build_config(TranscribeConfig, section="asr", preset="asr/default") == TranscribeConfig()
     noisy = build_config(TranscribeConfig, section="asr", preset="asr/noisy", overrides=["vad.margin_db=9"])
     assert (noisy.chunking, noisy.min_confidence, noisy.vad.margin_db) == ("fixed", 0.6, 9.0)
+
+
+@pytest.mark.slow
+def test_sigkill_then_resume_gives_the_same_files(tmp_path, tiny_whisper):
+    """A real kill (SIGKILL, no cleanup) after the first session: the rerun finishes the rest, and every
+    file equals an uninterrupted run's."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from babyvlm.cli import main
+
+    stems = [f"S_20141029_2412_0{i}" for i in range(1, 7)]
+    corpus = saycam(tmp_path, {s: bursts(8, [(1 + i % 3, 2.5 + i % 3)], seed=i) for i, s in enumerate(stems)}, seconds=8)
+    args = ["corpus", "transcribe", str(corpus), "--model", str(tiny_whisper), "--min-confidence", "0",
+            "--batch-size", "1", "--set", "max_new_tokens=24"]
+    killed = tmp_path / "killed"
+    log = tmp_path / "killed.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-c", "import sys; from babyvlm.cli import main; sys.exit(main())",
+                                 *args, "--out", str(killed)], env={**os.environ, "BABYVLM_QUIET": "1"},
+                                stdout=subprocess.DEVNULL, stderr=err)
+        deadline = time.time() + 300
+        while time.time() < deadline and proc.poll() is None and not list((killed / "transcripts").glob("*.csv")):
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait() == -signal.SIGKILL, log.read_text()[-2000:]
+    done = len(list((killed / "transcripts").glob("*.csv")))
+    if done in (0, len(stems)):
+        pytest.skip(f"the kill did not land mid-run ({done} sessions done)")
+    assert main([*args, "--out", str(killed)]) == 0
+    whole = tmp_path / "whole"
+    assert main([*args, "--out", str(whole)]) == 0
+    for sub in ("transcripts", "asr/sessions", "asr/words"):
+        a = sorted(p.name for p in (killed / sub).iterdir())
+        assert a == sorted(p.name for p in (whole / sub).iterdir())
+        for name in a:
+            assert (killed / sub / name).read_bytes() == (whole / sub / name).read_bytes(), name
+    assert sorted((killed / "asr" / "rejects.jsonl").read_text().splitlines()) == sorted(
+        (whole / "asr" / "rejects.jsonl").read_text().splitlines())
