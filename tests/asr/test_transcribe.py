@@ -247,6 +247,10 @@ def test_missing_model_is_a_one_line_error(tmp_path, capsys):
     assert main(["corpus", "transcribe", str(corpus), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == "error: no model: give --model PATH (a local Whisper checkpoint folder)"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["corpus", "transcribe", str(empty), "--model", str(tmp_path)]) == 2
+    assert "no videos here" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="no GPU")
