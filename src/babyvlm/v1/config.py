@@ -8,13 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-# CDI (Words & Sentences) categories whose words count as content words: the nouns of an infant's
-# world, its action words and its descriptive words. Function words (pronouns, quantifiers, ...),
-# sounds and routines do not make a caption about the infant's world.
+# CDI (Words & Sentences) categories whose words count as content words for the filter: by default
+# the nouns of an infant's world (animals, toys, food, people, places, ...). Action and descriptive
+# words are CDI content words too, but "look", "go" or "big" fit any caption ("look at the revenue
+# chart"), so they do not make one about the infant's world; add them with
+# --set vocab.content_categories=[...] for a looser filter.
 NOUN_CATEGORIES = ["animals", "vehicles", "toys", "food_drink", "clothing", "body_parts", "household",
                    "furniture_rooms", "outside", "places", "people"]
 CONTENT_CATEGORIES = [*NOUN_CATEGORIES, "action_words", "descriptive_words"]
-
 
 @dataclass
 class RewriteConfig:
@@ -37,7 +38,7 @@ class RewriteConfig:
 @dataclass
 class VocabConfig:
     form: Literal["WS", "WG"] = "WS"  # CDI form whose words are the infant's vocabulary
-    content_categories: list[str] = field(default_factory=lambda: list(CONTENT_CATEGORIES))
+    content_categories: list[str] = field(default_factory=lambda: list(NOUN_CATEGORIES))
 
 
 @dataclass
@@ -108,6 +109,7 @@ class CaptionConfig:
     split_seed: int | None = None  # the pretraining build's seed (None: --seed)
     min_words: int = 2
     require_visible: bool = True  # only utterances naming something in view
+    unique_texts: bool = True  # one item per distinct utterance text (caregivers repeat themselves)
 
 
 @dataclass

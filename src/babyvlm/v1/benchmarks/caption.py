@@ -4,7 +4,8 @@ By default only the sessions the pretraining set holds out are used (`caption.se
 split is recomputed with the pretraining builder's own rule (`babyvlm.pretrain.split`, same
 `val_fraction` and seed), so no caption utterance was seen in training. Utterances must have at
 least `min_words` words and, with `require_visible`, name something in view; each gives the frame
-where what it names is most visible. Up to `items` are drawn at random (seeded) and listed in
+where what it names is most visible. With `unique_texts` a repeated utterance ("look, a cup!") is
+used once (its first occurrence), as in the official set, where references rarely repeat. Up to `items` are drawn at random (seeded) and listed in
 session and time order. Official layout: `image, text`, images `<stem>_<ms>.jpg`.
 """
 
@@ -48,6 +49,7 @@ def build_captions(sessions: list[SessionInfo], all_stems: list[str], cfg: Capti
     pretraining builder lists them (the split depends on the full listing)."""
     keep = held_out(all_stems, cfg, seed)
     pool = []
+    texts: set[str] = set()
     for s in sessions:
         if s.stem not in keep:
             continue
@@ -56,9 +58,11 @@ def build_captions(sessions: list[SessionInfo], all_stems: list[str], cfg: Capti
             if len(u.text.split()) < cfg.min_words or (cfg.require_visible and not u.visible_referents):
                 continue
             item = CaptionItem(s, u)
-            if item.key in seen:  # two utterances on one frame: the first one
+            norm = " ".join(u.text.lower().split())
+            if item.key in seen or (cfg.unique_texts and norm in texts):  # first one only
                 continue
             seen.add(item.key)
+            texts.add(norm)
             pool.append(item)
     if len(pool) > cfg.items:
         pick = sorted(rng.choice(len(pool), size=cfg.items, replace=False).tolist())

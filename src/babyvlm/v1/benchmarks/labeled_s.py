@@ -6,7 +6,9 @@ one session are at least `frames.min_gap` seconds apart and do not show the same
 (a still camera gives near-identical frames). Categories with fewer than
 `min_exemplars` exemplars are left out. Each category gets up to `trials_per_category` trials, each
 with its own target exemplar (never more trials than exemplars) and `foils` foil frames: exemplars
-of distinct other categories in which the target category is absent. Rows follow the official
+of distinct other categories in which the target category is absent, the foil categories drawn in
+proportion to their own number of trials (so a category's frames are foils about `foils` times as
+often as targets, whatever their look). Rows follow the official
 layout (`trial_id, target_category, real_category, image`; target first, as in the release) with
 images under `images/<category>/<stem>_<ms>.jpeg`.
 """
@@ -56,10 +58,12 @@ def build_trials(ex: dict[str, list[Exemplar]], cfg: LabeledSConfig, fcfg: Frame
     """Trials (target first, then foils) and the number of trials per category."""
     cats = [c for c, v in ex.items() if len(v) >= cfg.min_exemplars]
     present = {id(e.frame): e.frame.present(fcfg) for c in cats for e in ex[c]}
+    # trials per category first: foil categories are drawn in proportion to them, so every category
+    # appears as foil about three times as often as it is the target and no pixel statistic of a
+    # category's frames (big plain furniture vs busy toys) tells targets from foils
+    per_cat = {c: min(cfg.trials_per_category, len(ex[c])) for c in cats}
     trials: list[list[Exemplar]] = []
-    per_cat: dict[str, int] = {}
     for cat in cats:
-        # foil categories with at least one exemplar in which the target category is absent
         options = {}
         for other in cats:
             if other != cat:
@@ -68,18 +72,18 @@ def build_trials(ex: dict[str, list[Exemplar]], cfg: LabeledSConfig, fcfg: Frame
                     options[other] = ok
         names = sorted(options)
         targets = list(ex[cat])
-        order = sorted(rng.permutation(len(targets))[: cfg.trials_per_category].tolist())
-        n = 0
-        if len(names) >= cfg.foils:
-            for i in order:
-                picked = rng.choice(len(names), size=cfg.foils, replace=False)
-                foils = []
-                for j in picked.tolist():
-                    pool = options[names[j]]
-                    foils.append(pool[int(rng.integers(len(pool)))])
-                trials.append([targets[i], *foils])
-                n += 1
-        per_cat[cat] = n
+        order = sorted(rng.permutation(len(targets))[: per_cat[cat]].tolist())
+        if len(names) < cfg.foils:
+            per_cat[cat] = 0
+            continue
+        w = np.array([per_cat[n] for n in names], float)
+        for i in order:
+            picked = rng.choice(len(names), size=cfg.foils, replace=False, p=w / w.sum())
+            foils = []
+            for j in picked.tolist():
+                pool = options[names[j]]
+                foils.append(pool[int(rng.integers(len(pool)))])
+            trials.append([targets[i], *foils])
     return trials, per_cat
 
 

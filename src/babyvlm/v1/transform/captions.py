@@ -39,7 +39,8 @@ class CaptionedImage:
     id: str  # unique, [A-Za-z0-9_-] only (sample ids must hold no dots)
     image: Path
     captions: list[str] = field(default_factory=list)
-    source: str = ""  # file and line it came from
+    source: str = ""  # the file it came from
+    line: int | None = None  # and its line there (JSONL, JSON list)
 
 
 def safe_id(text: str) -> str:
@@ -72,7 +73,7 @@ class _Collector:
             sid = f"{base}_{k}"
             k += 1
         self.used.add(sid)
-        self.by_image[image] = CaptionedImage(sid, image, captions, f"{source}:{line}" if line else source)
+        self.by_image[image] = CaptionedImage(sid, image, captions, source, line)
 
 
 def _resolve(name: str, bases: list[Path]) -> Path:

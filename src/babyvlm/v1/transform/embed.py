@@ -108,14 +108,33 @@ class BabyImageEmbedder:
         return self.scorer.fingerprint()
 
     def embed_images(self, images: Sequence[Image.Image]) -> np.ndarray:
-        patches = self.scorer.image_patches(list(images)).mean(dim=1).numpy().astype(np.float32)
-        n = np.linalg.norm(patches, axis=1, keepdims=True)
-        return patches / np.maximum(n, 1e-8)
+        """Mean patch embedding per image, L2-normalised; a cross-fitted scorer (several fold models)
+        gives one such vector per fold, concatenated and renormalised (cosine = mean of the folds')."""
+        import torch
+
+        from babyvlm.scoring.baby.train import to_tensor
+
+        s = self.scorer
+        if hasattr(s, "image_patches"):  # single-model scorers
+            return _unit_rows(s.image_patches(list(images)).mean(dim=1).numpy())
+        x = s.squashed(list(images))
+        parts = []
+        with torch.no_grad():
+            for model in s.models:
+                rows = [model.image(to_tensor(x[i:i + s.batch_size], torch)).mean(dim=1).numpy()
+                        for i in range(0, len(x), s.batch_size)]
+                parts.append(_unit_rows(np.concatenate(rows)))
+        return _unit_rows(np.concatenate(parts, axis=1))
 
     def load(self, path: Path) -> Image.Image:
         with Image.open(path) as im:
             im.load()
             return im.convert("RGB")
+
+
+def _unit_rows(x: np.ndarray) -> np.ndarray:
+    x = x.astype(np.float32)
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-8)
 
 
 def load_embedder(name: str, model: str = "", *, size: int = 64, batch_size: int = 64):

@@ -70,7 +70,7 @@ def transform(captions: str | Path, out: str | Path, cfg: TransformConfig, *, in
     lex = lexicon(cfg.vocab.form, tuple(cfg.vocab.content_categories))
     kept, failed, rw_counts = rewrite_all(items, cfg, lex, out=out, api_key=api_key)
     for it, reason in failed:
-        rejects.add(Reject(it.source, reason, None, "v1-transform", {"id": it.id, "captions": it.captions[:2]}))
+        rejects.add(Reject(it.source, reason, it.line, "v1-transform", {"id": it.id, "captions": it.captions[:2]}))
     if not kept:
         raise InputError(f"no caption survived the rewrite and the CDI filter (see {out / 'rejects.jsonl'})")
 

@@ -23,7 +23,7 @@ import hashlib
 from dataclasses import dataclass
 
 from babyvlm.v1.transform.simplify import SYNONYMS
-from babyvlm.v1.transform.vocab import Lexicon, tokenize
+from babyvlm.v1.transform.vocab import IRREGULAR_PLURALS, Lexicon, tokenize
 
 LOCATIONS = {"on": "on", "in": "in", "inside": "in", "under": "under", "beneath": "under", "below": "under",
              "near": "by", "by": "by", "beside": "by", "behind": "behind", "next": "next to", "atop": "on",
@@ -45,6 +45,7 @@ INTRANSITIVE = {"sit", "stand", "sleep", "walk", "run", "swim", "jump", "go", "s
                 "read", "cook", "draw", "look", "listen"}
 VERB_PREP = {"play": "with", "look": "at", "listen": "to", "talk": "to", "sit": "on", "stand": "on", "sleep": "on",
              "walk": "on", "run": "to", "go": "to", "wait": "for", "swim": "in", "jump": "on", "climb": "on"}
+ALREADY_PLURAL = {k for k, v in IRREGULAR_PLURALS.items() if k == v} | {"french fries", "green beans", "bubbles"}
 NUMBER_WORDS = {"two", "three", "four", "five", "six", "several", "many", "some", "couple", "lots", "group",
                 "herd", "flock", "bunch", "pair", "few"}
 
@@ -74,8 +75,10 @@ def _ing(verb: str) -> str:
 def plural(noun: str) -> str:
     if noun in PLURAL_IRREGULAR:
         return PLURAL_IRREGULAR[noun]
+    if noun in ALREADY_PLURAL:
+        return noun
     if noun.endswith(("s", "x", "ch", "sh")):
-        return noun if noun.endswith("s") and noun[-2:] != "ss" else noun + "es"
+        return noun + "es"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"
     return noun + "s"

@@ -5,6 +5,9 @@ serves as a small part-of-speech lexicon for the rule-based rewriter: nouns are 
 object, people and place categories, verbs the action words, adjectives the descriptive words.
 Multi-word items ("ice cream", "high chair") are matched as phrases.
 
+The content-word filter also reads words through the adult/child-word table (`simplify.SYNONYMS`),
+so an LLM's "doggies" or "kitten" counts as the CDI "dog" or "kitty".
+
 Inflected forms are reduced with a few suffix rules (plurals, -ing, -s, -ed) checked against the
 lexicon, so a rule only applies when it lands on a known word ("riding" -> "ride", "dishes" ->
 "dish", "puppies" -> "puppy"), never producing a non-word.
@@ -18,7 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from babyvlm.data import cdi_words
-from babyvlm.v1.config import CONTENT_CATEGORIES, NOUN_CATEGORIES
+from babyvlm.v1.config import NOUN_CATEGORIES
+from babyvlm.v1.transform.simplify import SYNONYMS
 
 WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
@@ -60,7 +64,7 @@ class Word:
 class Lexicon:
     """CDI words of one form, looked up by surface word or phrase (lower case)."""
 
-    def __init__(self, form: str = "WS", content_categories: Iterable[str] = CONTENT_CATEGORIES):
+    def __init__(self, form: str = "WS", content_categories: Iterable[str] = NOUN_CATEGORIES):
         self.form = form
         self.content_categories = frozenset(content_categories)
         entries: dict[str, list[Word]] = {}
@@ -89,14 +93,15 @@ class Lexicon:
         return None
 
     def content_words(self, text: str) -> list[str]:
-        """The CDI content words of an utterance, phrases first ("ice cream" before "ice")."""
+        """The content words (words of `content_categories`) of an utterance, phrases first ("ice
+        cream" before "ice")."""
         tokens = tokenize(text)
         out: list[str] = []
         i = 0
         while i < len(tokens):
             for n in range(min(self.max_phrase, len(tokens) - i), 0, -1):
                 phrase = " ".join(tokens[i : i + n])
-                base = phrase if n > 1 else self.base_form(phrase)
+                base = self._content_form(phrase) if n == 1 else SYNONYMS.get(phrase, phrase)
                 if base is not None and self.is_content(base):
                     out.append(base)
                     i += n
@@ -104,6 +109,15 @@ class Lexicon:
             else:
                 i += 1
         return out
+
+    def _content_form(self, token: str) -> str | None:
+        """A token's content word: itself or an inflection's base, through the child-word table
+        ("doggies" -> "doggie" -> "dog")."""
+        for cand in _candidates(token):
+            mapped = SYNONYMS.get(cand, cand)
+            if self.is_content(mapped):
+                return mapped
+        return None
 
 
 def _surface_forms(definition: str) -> list[str]:
@@ -153,7 +167,7 @@ def tokenize(text: str) -> list[str]:
 
 
 @functools.cache
-def lexicon(form: str = "WS", content_categories: tuple[str, ...] = tuple(CONTENT_CATEGORIES)) -> Lexicon:
+def lexicon(form: str = "WS", content_categories: tuple[str, ...] = tuple(NOUN_CATEGORIES)) -> Lexicon:
     return Lexicon(form, content_categories)
 
 
