@@ -56,32 +56,44 @@ def paste(frame: Image.Image, layer: Layer, x: int, y: int, idmap: Image.Image |
 
 
 class ExitTracker:
-    """Notices moving instances leaving the frame and through which side."""
+    """Notices moving instances leaving the frame and through which side.
+
+    An exit is reported when an instance that moves on its own goes from (partly) in the frame to
+    wholly outside it, and it had visible pixels on an annotated frame since it last came into
+    view. `start` is the last time it was wholly inside the frame since then (or when it came in).
+    """
 
     def __init__(self, width: int, height: int):
         self.W, self.H = width, height
         self.inside: dict[str, bool] = {}
+        self.since: dict[str, float] = {}
         self.last_whole: dict[str, float] = {}
+        self.seen: dict[str, float] = {}
         self.events: list[dict] = []
 
+    def saw(self, iid: str, t: float) -> None:
+        self.seen[iid] = t
+
     def update(self, inst: Instance, t: float, rect: tuple[float, float, float, float] | None, moving: bool) -> None:
+        iid = inst.id
         if rect is None:
-            self.inside.pop(inst.id, None)
+            self.inside.pop(iid, None)
             return
         x0, y0, x1, y1 = rect
         touching = x1 > 0 and y1 > 0 and x0 < self.W and y0 < self.H
-        whole = x0 >= 0 and y0 >= 0 and x1 <= self.W and y1 <= self.H
-        if whole:
-            self.last_whole[inst.id] = t
-        was = self.inside.get(inst.id)
-        if was and not touching and moving:
+        was = self.inside.get(iid, False)
+        if touching and not was:
+            self.since[iid] = t
+        if x0 >= 0 and y0 >= 0 and x1 <= self.W and y1 <= self.H:
+            self.last_whole[iid] = t
+        if was and not touching and moving and self.seen.get(iid, -1.0) >= self.since.get(iid, 0.0):
             vert = "top" if y1 <= 0 else "bottom" if y0 >= self.H else ""
             horiz = "left" if x1 <= 0 else "right" if x0 >= self.W else ""
             side = " ".join(s for s in (vert, horiz) if s) or "unknown"
-            start = self.last_whole.get(inst.id, t)
-            self.events.append({"type": "event", "event": "leaves_frame", "id": inst.id, "category": inst.category,
+            start = max(self.last_whole.get(iid, -1.0), self.since.get(iid, t))
+            self.events.append({"type": "event", "event": "leaves_frame", "id": iid, "category": inst.category,
                                 "start": round(start, 3), "end": round(t, 3), "side": side, "cause": "moves"})
-        self.inside[inst.id] = touching
+        self.inside[iid] = touching
 
 
 PYRAMID_STEP = 1.07  # zoom levels of the background; a frame is an integer crop of one level
@@ -222,6 +234,9 @@ class Renderer:
                      cores=cores):
                 drawn.append(Drawn(min(n, 255), inst, layer, x, y))
         objects = self.annotate(np.asarray(idmap), drawn) if idmap is not None else None
+        for o in objects or ():
+            if o["id"] in self.tracked:
+                self.exits.saw(o["id"], t)
         img = ImageChops.multiply(frame, self._vignettes[int(self.expo_idx[min(k, len(self.expo_idx) - 1)])])
         return np.asarray(img), objects
 
