@@ -90,7 +90,7 @@ def test_harness_runs_the_tiny_model(tiny_llava, devcv_root, extra_tasks, tmp_pa
     for name in ("count", "leftright", "memory"):
         shutil.copytree(devcv_root / name, data / name)
     shutil.copytree(extra_tasks / "looking_while_listening", data / "looking_while_listening")
-    cfg = EvalConfig(tasks="count,leftright,memory,looking_while_listening", limit=2, batch_size=4, baselines=["random"],
+    cfg = EvalConfig(tasks="count,leftright,memory,looking_while_listening", limit=1, batch_size=4, baselines=["random"],
                      bootstrap=20, plot=False, max_new_tokens=4)
     cfg.hf.device = "cpu"
     res = evaluate(f"hf:{tiny_llava}", data, tmp_path / "o", cfg)
@@ -100,3 +100,33 @@ def test_harness_runs_the_tiny_model(tiny_llava, devcv_root, extra_tasks, tmp_pa
         assert name in res["tasks"][t]["models"]
     rows = [json.loads(x) for x in (tmp_path / "o" / "samples_looking_while_listening.jsonl").read_text().splitlines()]
     assert len(rows[0]["response"]) == 4 and all(n > 0 for _, n in rows[0]["response"])
+
+
+def test_cached_inputs_equal_the_processor(adapter):
+    from babyvlm.evaluate.adapters.hf_inputs import ModelInputs
+
+    inputs = ModelInputs(adapter.processor, adapter.tokenizer, cache_size=16)
+    calls = []
+    original = adapter.processor.image_processor.__class__.__call__
+
+    def counting(self, *a, **kw):
+        calls.append(1)
+        return original(self, *a, **kw)
+
+    convs = conversations()
+    texts = [adapter.render(c) for c in convs]
+    refs = [c.images for c in convs]
+    adapter.tokenizer.padding_side = "left"
+    first = inputs(texts, refs)  # checked against the processor's own output
+    assert inputs.state == "on"
+    try:
+        adapter.processor.image_processor.__class__.__call__ = counting
+        again = inputs(texts[::-1], refs[::-1])
+        assert calls == []  # every image came from the cache
+    finally:
+        adapter.processor.image_processor.__class__.__call__ = original
+    plain = inputs.slow(texts[::-1], refs[::-1])
+    assert set(again) == set(plain) and all(torch.equal(again[k], plain[k]) for k in plain)
+    assert first["pixel_values"].shape[0] == 6
+    off = ModelInputs(adapter.processor, adapter.tokenizer, cache_size=0)
+    assert off.state == "off"

@@ -24,7 +24,7 @@ from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written, out_o
 @out_option()
 @click.option("--split", default=None, help="Split folder to use when --data holds split folders. [preset: test]")
 @click.option("--limit", type=int, default=None, help="Only the first N items of each task.")
-@click.option("--batch-size", "batch_size", type=int, default=None, help="Requests per model call. [preset: 8]")
+@click.option("--batch-size", "batch_size", type=int, default=None, help="Requests per model call. [preset: 16]")
 @click.option("--seed", type=int, default=None, help="Seed for baselines, tie-breaking and bootstrap. [preset: 0]")
 @click.option("--parser", type=click.Choice(["default", "official"]), default=None,
               help="Answer parser: default (reads what the answer means) or official (reproduces the official one).")

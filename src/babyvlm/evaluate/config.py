@@ -26,7 +26,7 @@ class EvalConfig:
     tasks: str = "devcv"  # all | devcv | v1 | comma-separated names
     split: str = "test"  # used when --data holds split folders (DIR/<split>/<task>)
     limit: int = 0  # first N items per task (0: all)
-    batch_size: int = 8
+    batch_size: int = 16
     seed: int = 0
     parser: str = "default"  # default | official
     baselines: list[str] = field(default_factory=lambda: ["random", "blind", "pixel"])

@@ -38,10 +38,11 @@ class UnsupportedRequest(BabyVLMError):
 class AdapterOptions:
     """Settings every adapter may read (each reads only what applies to it)."""
 
-    batch_size: int = 8
+    batch_size: int = 16
     seed: int = 0
     device: str = "auto"  # hf: auto | cpu | cuda | cuda:1 ...
     dtype: str = "auto"  # hf: auto | float32 | bfloat16 | float16
+    image_cache: int = 512  # hf: preprocessed images kept (0: call the processor on every image, every time)
     api_base: str = ""  # openai: base URL (else $OPENAI_BASE_URL, else https://api.openai.com/v1)
     api_key: str | None = None  # openai: never written anywhere (else $OPENAI_API_KEY)
     concurrency: int = 4

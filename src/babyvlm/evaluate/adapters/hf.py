@@ -18,7 +18,8 @@ Messages are rendered by the model's own chat template:
   continuation tokens and their count is returned.
 
 Within a call, requests are sorted by length and split into sub-batches of `batch_size` (less
-padding); results come back in the caller's order.
+padding); results come back in the caller's order. Images are preprocessed once per file and in
+threads (`hf_inputs.ModelInputs`, checked against the processor's own output on the first batch).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 from babyvlm.errors import InputError
 from babyvlm.evaluate.adapters.base import AdapterOptions, ModelAdapter
+from babyvlm.evaluate.adapters.hf_inputs import ModelInputs
 from babyvlm.evaluate.conversation import Conversation, assistant_turn
 
 
@@ -81,6 +83,7 @@ class HFAdapter(ModelAdapter):
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.model = model.to(self.device).eval()
+        self.inputs = ModelInputs(processor, self.tokenizer, cache_size=options.image_cache)
 
     def cache_id(self) -> str:
         # the folder and its weights' modification time: a retrained checkpoint is a new model
@@ -91,14 +94,9 @@ class HFAdapter(ModelAdapter):
     def render(self, conv: Conversation, *, generation_prompt: bool = True) -> str:
         return self.processor.apply_chat_template(conv.messages, add_generation_prompt=generation_prompt, tokenize=False)
 
-    def _encode(self, texts: list[str], images: list[list[Any]], padding_side: str):
+    def _encode(self, texts: list[str], refs: list[list[Any]], padding_side: str, *, with_images: bool = True):
         self.tokenizer.padding_side = padding_side
-        kwargs: dict[str, Any] = {"text": texts, "return_tensors": "pt", "padding": True}
-        if any(images):
-            if not all(images):
-                raise InputError("a batch mixes conversations with and without images")
-            kwargs["images"] = images
-        enc = self.processor(**kwargs)
+        enc = self.inputs(texts, refs, with_images=with_images)
         return {k: (v.to(self.device, dtype=self.dtype) if v.is_floating_point() else v.to(self.device))
                 for k, v in enc.items() if hasattr(v, "to")}
 
@@ -119,7 +117,7 @@ class HFAdapter(ModelAdapter):
         out: list[str] = [""] * len(conversations)
         lengths = [len(t) + 1000 * len(c.images) for t, c in zip(texts, conversations)]
         for idx in self._batches(len(texts), lengths):
-            enc = self._encode([texts[i] for i in idx], [[im.pil() for im in conversations[i].images] for i in idx], "left")
+            enc = self._encode([texts[i] for i in idx], [conversations[i].images for i in idx], "left")
             gen = self.model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
                                       pad_token_id=self.tokenizer.pad_token_id)
             new = gen[:, enc["input_ids"].shape[1]:]
@@ -154,9 +152,9 @@ class HFAdapter(ModelAdapter):
         out: list[tuple[float, int]] = [(0.0, 0)] * len(requests)
         lengths = [len(full) + 1000 * len(c.images) for (_, full), (c, _) in zip(pairs, requests)]
         for idx in self._batches(len(pairs), lengths):
-            imgs = [[im.pil() for im in requests[i][0].images] for i in idx]
-            full = self._encode([pairs[i][1] for i in idx], imgs, "right")
-            pre = self._encode([pairs[i][0] for i in idx], imgs, "right")
+            refs = [requests[i][0].images for i in idx]
+            full = self._encode([pairs[i][1] for i in idx], refs, "right")
+            pre = self._encode([pairs[i][0] for i in idx], refs, "right", with_images=False)  # only its length matters
             logits = self.model(**full).logits.float()
             logprobs = torch.log_softmax(logits, dim=-1)
             for k, i in enumerate(idx):
@@ -173,6 +171,10 @@ class HFAdapter(ModelAdapter):
                 lp = logprobs[k, n_common - 1: len(ids) - 1].gather(1, target[:, None]).sum()
                 out[i] = (float(lp), int(len(target)))
         return out
+
+
+    def close(self) -> None:
+        self.inputs.close()
 
 
 def load(arg: str, options: AdapterOptions) -> HFAdapter:

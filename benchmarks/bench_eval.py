@@ -1,0 +1,186 @@
+"""Evaluation throughput: batched requests against one item at a time (the official wrapper's way).
+
+The same randomly initialised Llava (built from config, saved, loaded through the `hf:` adapter),
+the same items, one run. Three ways:
+
+- one at a time: one request per call, the processor run on every image of every call (what the
+  official lmms-eval wrapper does);
+- batched: --batch-size requests per call (sorted by length), the processor as it is;
+- batched+cache: the harness's default, batched and each image preprocessed once, in threads.
+
+Rows: every single-round DevCV item of the official fixtures (or of --data; --items repeats them
+to a count) generated with --new-tokens greedy tokens; four log-likelihood requests per item
+(two images x two phrases); the memory task's 15 rounds (lockstep over the items against one item
+and one round at a time; here the one-at-a-time way keeps preprocessed images too, as the official
+wrapper keeps each round's image tensors, so the memory row measures lockstep batching alone). Each way decodes its own images. The ways alternate chunk by chunk, so a
+change in a shared machine's load hits all of them alike. A random model rarely stops early, so
+every way produces --new-tokens tokens per item. --hidden/--layers/--image-size set the model's size.
+
+    python benchmarks/bench_eval.py [--data DIR] [--batch-size 16] [--new-tokens 8] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+from babyvlm.devcv.tasks import DEVCV_TASKS
+from babyvlm.evaluate.adapters import AdapterOptions, load_adapter
+from babyvlm.evaluate.conversation import Conversation, ImageRef
+from babyvlm.evaluate.tiny import build_tiny_llava
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "devcv-official" / "saycam" / "test"
+
+
+def conversations(data: Path, n: int) -> list[Conversation]:
+    """The single-round items (fresh ImageRefs on every call, so each side decodes its own images)."""
+    convs = []
+    for cls in DEVCV_TASKS.values():
+        task = cls()
+        if task.kind != "generate":
+            continue
+        path = task.locate(data)
+        if path is None:
+            continue
+        items = task.load(path)
+        task.setup(items)
+        convs += [task.conversation(i) for i in items]
+    if not convs:
+        raise SystemExit(f"no DevCV task folders under {data}")
+    return convs if n <= 0 else [convs[k % len(convs)] for k in range(n)]
+
+
+def memory_items(data: Path):
+    task = DEVCV_TASKS["memory"]()
+    path = task.locate(data)
+    return (task, task.load(path)) if path is not None else (task, [])
+
+
+def play_memory(adapter, task, items, new_tokens: int, lockstep: bool) -> list[list[str]]:
+    """The memory rounds, each conversation holding the earlier replies: all items in lockstep (the
+    harness) or one item and one round at a time (the official wrapper)."""
+    replies = {i.id: [] for i in items}
+    groups = [items] if lockstep else [[i] for i in items]
+    for group in groups:
+        for r in range(task.n_rounds(group[0])):
+            convs = [task.round_conversation(i, r, replies[i.id]) for i in group]
+            for i, out in zip(group, adapter.generate(convs, new_tokens)):
+                replies[i.id].append(out)
+    return [replies[i.id] for i in items]
+
+
+def loglik_requests(convs: list[Conversation], n: int) -> list[tuple[Conversation, str]]:
+    phrases = [("the ball", "the cup"), ("a red truck", "a dog"), ("see person", "touch pillow")]
+    reqs = []
+    for k in range(n):
+        ims = [im for c in convs[k: k + 3] for im in c.images][:2]
+        p = phrases[k % len(phrases)]
+        for i in range(2):
+            conv = Conversation.from_turns([("user", "<image>")], [ImageRef(ims[i % len(ims)].path)])
+            reqs += [(conv, p[0]), (conv, p[1])]
+    return reqs
+
+
+def timed(fn) -> tuple[float, object]:
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--items", type=int, default=0, help="items (0: every single-round item once; more repeats them)")
+    ap.add_argument("--no-memory", action="store_true", help="skip the memory task rows")
+    ap.add_argument("--batch-size", type=int, default=16)
+    ap.add_argument("--new-tokens", type=int, default=8)
+    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--image-size", type=int, default=64)
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = build_tiny_llava(Path(tmp) / "model", hidden=args.hidden, layers=args.layers,
+                                image_size=args.image_size, vocab=400)
+        # the official wrapper's way: one request per call, the processor on every image every time
+        single = load_adapter(f"hf:{path}", AdapterOptions(batch_size=1, device="cpu", dtype="float32", image_cache=0))
+        plain = load_adapter(f"hf:{path}", AdapterOptions(batch_size=args.batch_size, device="cpu", dtype="float32",
+                                                          image_cache=0))
+        batched = load_adapter(f"hf:{path}", AdapterOptions(batch_size=args.batch_size, device="cpu", dtype="float32"))
+        ways = {"one at a time": single, "batched": plain, "batched+cache": batched}
+        # memory: the official wrapper keeps each round's preprocessed images, so its one-at-a-time
+        # way gets the image cache too; the rows then differ only in lockstep batching
+        single_cached = load_adapter(f"hf:{path}", AdapterOptions(batch_size=1, device="cpu", dtype="float32"))
+        sets = {name: conversations(args.data, args.items) for name in ways}  # each way decodes its own images
+        n_items = len(sets["batched"])
+        n_images = sum(len(c.images) for c in sets["batched"])
+        for a in [*ways.values(), single_cached]:  # warm-up (and the cached path's one-time check)
+            a.generate(conversations(args.data, 2), args.new_tokens)
+            a.loglikelihood(loglik_requests(conversations(args.data, 4), 2))
+        # The machine may be shared: the ways alternate over chunks of one batch each, so that a load
+        # change hits all of them alike.
+        gen = {k: 0.0 for k in ways}
+        outs: dict[str, list[str]] = {k: [] for k in ways}
+        bs = args.batch_size
+        for s in range(0, n_items, bs):
+            for name, a in ways.items():
+                chunk = sets[name][s: s + bs]
+                if name == "one at a time":
+                    dt, o = timed(lambda chunk=chunk, a=a: [a.generate([c], args.new_tokens)[0] for c in chunk])
+                else:
+                    dt, o = timed(lambda chunk=chunk, a=a: a.generate(chunk, args.new_tokens))
+                gen[name] += dt
+                outs[name] += o
+        reqs = {name: loglik_requests(conversations(args.data, args.items), n_items) for name in ways}
+        ll = {k: 0.0 for k in ways}
+        lls: dict[str, list] = {k: [] for k in ways}
+        for s in range(0, len(reqs["batched"]), bs):
+            for name, a in ways.items():
+                chunk = reqs[name][s: s + bs]
+                if name == "one at a time":
+                    dt, o = timed(lambda chunk=chunk, a=a: [a.loglikelihood([r])[0] for r in chunk])
+                else:
+                    dt, o = timed(lambda chunk=chunk, a=a: a.loglikelihood(chunk))
+                ll[name] += dt
+                lls[name] += o
+        mem = {k: 0.0 for k in ways}
+        mem_out: dict[str, list] = {}
+        task, _ = memory_items(args.data)
+        n_mem = 0
+        if not args.no_memory:
+            for name, a in {"one at a time": single_cached, "batched": plain, "batched+cache": batched}.items():
+                _, items = memory_items(args.data)  # fresh images for each way
+                n_mem = len(items)
+                mem[name], mem_out[name] = timed(lambda a=a, items=items, name=name: play_memory(
+                    a, task, items, args.new_tokens, lockstep=name != "one at a time"))
+        same = sum(a == b for a, b in zip(outs["one at a time"], outs["batched+cache"]))
+        maxdiff = max(abs(a[0] - b[0]) for a, b in zip(lls["one at a time"], lls["batched+cache"]))
+        n_reqs = len(reqs["batched"])
+
+    print(f"model: tiny random Llava, hidden {args.hidden}, {args.layers} layers, {args.image_size} px images; "
+          f"{torch.get_num_threads()} torch threads; {n_items} items ({n_images} images), {args.new_tokens} new tokens, "
+          f"batch {args.batch_size}")
+    names = list(ways)
+    print(f"{'':30s}" + "".join(f"{n:>15s}" for n in names) + f"{'ratio':>8s}")
+
+    def row(label, n, times):
+        rates = [n / times[k] if times[k] else float("nan") for k in names]
+        print(f"{label:30s}" + "".join(f"{r:15.1f}" for r in rates) + f"{rates[-1] / rates[0]:7.1f}x")
+
+    row("generate, items/s", n_items, gen)
+    row("loglikelihood, requests/s", n_reqs, ll)
+    if n_mem:
+        row("memory (15 rounds), items/s", n_mem, mem)
+    print(f"ratio = batched+cache against one at a time. Identical replies {same}/{n_items}; "
+          f"largest log-likelihood difference {maxdiff:.2e}"
+          + (f"; memory replies identical: {mem_out['one at a time'] == mem_out['batched+cache']}" if n_mem else ""))
+
+if __name__ == "__main__":
+    main()
