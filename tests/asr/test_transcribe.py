@@ -183,6 +183,12 @@ def test_generic_layout_keeps_its_folders(tmp_path):
     assert [(x.child, x.stem, round(x.utterances[0].start)) for x in c.sessions()] == [("ana", "day1", 1), ("ben", "day9", 3)]
     with pytest.raises(InputError, match="inside the corpus"):
         Transcriber(root, TranscribeConfig(), out=root / "asr-out")
+    # in place: the transcripts land beside the videos, where the generic reader looks
+    assert [r.reason for r in open_corpus(root).rejects] == ["video without a transcript"] * 2
+    transcribe_corpus(root, TranscribeConfig(), runner_factory=lambda c: FakeRunner())
+    assert (root / "ana" / "day1.srt").exists() and (root / "ben" / "week2" / "day9.csv").exists()
+    c = open_corpus(root)
+    assert not c.rejects and [x.child for x in c.sessions()] == ["ana", "ben"]
 
 
 def test_tiny_whisper_end_to_end_with_bad_sessions(tmp_path, tiny_whisper, speech_clip, capsys):
