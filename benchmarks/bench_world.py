@@ -14,6 +14,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import shutil
@@ -138,6 +139,9 @@ def main() -> None:
         speeds[w] = video / wall
         print(f"{w:>8} {video:>8.0f} {wall:>7.1f} {video / wall:>11.1f}x")
     print(f"2 workers / 1 worker: {speeds[2] / speeds[1]:.2f}x")
+    if shutil.which("espeak-ng"):
+        video, wall = world_speed(dataclasses.replace(cfg, audio="on"), 2)
+        print(f"with espeak-ng audio, 2 workers: {video / wall:.1f}x real time ({speeds[2] / (video / wall):.2f}x slower)")
     print()
     print(f"{'per frame':<12} {'ours ms':>8} {'alternative ms':>15} {'ratio':>7}")
     for name, ours, alt in per_frame(cfg):
