@@ -189,3 +189,15 @@ def test_v1_suite_runs(tmp_path, shared_fixtures):
     assert res["tasks"]["labeled_s"]["n_items"] == 2
     assert 0 <= res["tasks"]["saycam_caption"]["models"]["blind"]["metrics"]["meteor"]["value"] <= 1
     assert "BabyVLM-V1 benchmarks" in (tmp_path / "o" / "report.md").read_text()
+
+
+def test_baseline_outputs_do_not_depend_on_where_the_data_is(extra_tasks, tmp_path):
+    import shutil
+
+    moved = tmp_path / "elsewhere" / "data"
+    shutil.copytree(extra_tasks, moved)
+    for data, out in ((extra_tasks, tmp_path / "a"), (moved, tmp_path / "b")):
+        evaluate("random", data, out, cfg(tasks="looking_while_listening,subitizing", baselines=["blind", "pixel"]))
+    for name in ("samples_looking_while_listening.jsonl", "baselines/pixel/samples_subitizing.jsonl",
+                 "baselines/blind/samples_looking_while_listening.jsonl", "scores.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()

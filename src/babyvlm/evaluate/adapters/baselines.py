@@ -40,7 +40,7 @@ def prompt_form(text: str) -> str:
 
 class Baseline(ModelAdapter):
     is_baseline = True
-    version = 1  # bump when a baseline's behaviour changes (invalidates cached outputs)
+    version = 2  # bump when a baseline's behaviour changes (invalidates cached outputs)
 
     def __init__(self, options: AdapterOptions):
         self.seed = options.seed
@@ -80,7 +80,9 @@ class RandomBaseline(Baseline):
         return out
 
     def loglikelihood(self, requests):
-        return [(-10.0 * self.rng(conv, conv.fingerprint(), cont).random(), 1) for conv, cont in requests]
+        # seeded by the request's place in its item, not by file paths: moving the data changes nothing
+        return [(-10.0 * self.rng(conv, conv.meta.get("image_index"), conv.meta.get("phrase_index"), cont).random(), 1)
+                for conv, cont in requests]
 
 
 # ---------------------------------------------------------------------------------------------- blind
