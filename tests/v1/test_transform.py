@@ -102,9 +102,19 @@ def data(tiny_world, tmp_path_factory) -> dict[str, Path]:
     for p in sorted(infant.glob("*.jpg")):
         (pset / "frames" / p.name).write_bytes(p.read_bytes())
         samples.append({"id": p.stem, "image": [f"frames/{p.name}"],
-                        "conversations": [{"from": "human", "value": "<image>"}, {"from": "gpt", "value": "look"}]})
-    (pset / "train").mkdir()
-    (pset / "train" / "single_image.json").write_text(json.dumps(samples))
+                        "conversations": [{"from": "human", "value": "<image>"}, {"from": "gpt", "value": "look"}],
+                        "meta": {"stem": f"S_20140101_0101_{len(samples) % 3:02d}"}})
+    for split, rows in (("train", samples), ("val", [])):
+        (pset / split).mkdir()
+        for fmt in ("single_image", "mix_format"):
+            (pset / split / f"{fmt}.json").write_text(json.dumps(rows))
+        for fmt in ("video", "interleaved"):
+            (pset / split / f"{fmt}.json").write_text("[]")
+    (pset / "text").mkdir()
+    (pset / "text" / "train.txt").write_text("look\n" * len(samples))
+    (pset / "text" / "val.txt").write_text("")
+    (pset / "stats.json").write_text("{}")
+    assert check_set(pset)[0] == []
     return {"infant": infant, "infant_set": pset, "captions": near / "captions.jsonl", "folder": near}
 
 
@@ -249,6 +259,12 @@ def test_transform_writes_valid_pretraining_sets(transformed):
         assert problems == [], problems[:3]
         assert summary["samples"]["train/single_image"] == N_INFANT
     assert stats["check"]["matched"]["valid"] and stats["check"]["random"]["valid"]
+    # the infant set with the matched pairs mixed in: valid, both kinds of samples, frames all there
+    assert check_set(out / "mixed")[0] == [] and stats["check"]["mixed"]["valid"]
+    mixed = json.loads((out / "mixed" / "train" / "single_image.json").read_text())
+    assert len(mixed) == 2 * N_INFANT and sum(s["id"].startswith("v1_") for s in mixed) == N_INFANT
+    assert stats["mixed"] == {"train": 2 * N_INFANT, "train_synthetic": N_INFANT, "val": 0, "val_synthetic": 0}
+    assert len((out / "mixed" / "text" / "train.txt").read_text().splitlines()) == 2 * N_INFANT
     assert stats["rewrite"]["kept"] == N_NEAR + N_FAR - 6 and stats["rewrite"]["rejected"] == 6
     samples = json.loads((out / "matched" / "train" / "single_image.json").read_text())
     lex = lexicon()

@@ -47,7 +47,8 @@ def transform_cmd(captions: Path, infant: Path, out: Path, images_root: Path | N
     (captions.jsonl, or images with .txt captions). Each caption is rewritten as a short utterance
     to a two-year-old; pairs without a CDI content word are dropped; the images most like the
     infant corpus's frames are selected by Hungarian matching (OUT/matched), beside a random
-    subset of the same size (OUT/random). Both are pretraining sets (`babyvlm pretrain check`).
+    subset of the same size (OUT/random). Both are pretraining sets (`babyvlm pretrain check`);
+    with a pretraining set as --infant, OUT/mixed holds it plus the matched pairs, ready to train on.
     Rerunning continues: rewrites, API responses and embeddings are cached in OUT.
 
     \b
@@ -91,6 +92,8 @@ def transform_cmd(captions: Path, infant: Path, out: Path, images_root: Path | N
         click.echo(f"rejects: {stats['rejects']} (see rejects.jsonl)")
     for name in stats["sets"]:
         echo_written(f"{name} set", out / name)
+    if stats.get("mixed"):
+        echo_written("infant set + matched pairs", out / "mixed")
     echo_written("report", out / "report.md")
 
 

@@ -62,6 +62,7 @@ class OutputConfig:
     image_size: int = 0  # shorter side of written images; 0: copy JPEGs as they are
     jpeg_quality: int = 90
     write_all: bool = False  # also write every kept pair as the set `all/`
+    mix: bool = True  # with a pretraining set as --infant: also write `mixed/` (infant set + matched pairs)
 
 
 @dataclass

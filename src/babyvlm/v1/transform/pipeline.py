@@ -8,6 +8,8 @@ Outputs (OUT/):
     rewrites.jsonl       every rewriting attempt (resume cache); llm_cache/ the API responses
     pairs.jsonl          every kept pair: id, source image, caption, utterance, content words, subsets
     matched/, random/    pretraining sets (`babyvlm pretrain check` validates them); all/ with output.write_all
+    mixed/               the infant pretraining set plus the matched pairs (output.mix, default on
+                         when --infant is a pretraining set): what `babyvlm train` reads to mix them in
     stats.json           counts, filter, matching, and the mean similarity of each subset to the infant corpus
     report.md            the same in words, with examples
     rejects.jsonl        every dropped record with its reason
@@ -35,7 +37,7 @@ from babyvlm.v1.transform.infant import read_infant
 from babyvlm.v1.transform.match import hungarian_match, subset_similarity
 from babyvlm.v1.transform.rewrite import rewrite_all
 from babyvlm.v1.transform.vocab import lexicon
-from babyvlm.v1.transform.write import link_image, place_image, sample, write_set
+from babyvlm.v1.transform.write import link_image, place_image, sample, write_mixed, write_set
 
 
 def _cached_embeddings(embedder, paths: list[Path], cache: Path, batch: int, desc: str) -> tuple[np.ndarray, dict[int, str]]:
@@ -131,13 +133,21 @@ def transform(captions: str | Path, out: str | Path, cfg: TransformConfig, *, in
                                   "source": str(captions), "infant": str(infant)})
         counts_sets[name] = len(samples)
 
+    mixed = None
+    if cfg.output.mix and ref.source == "pretraining set":
+        mixed = write_mixed(Path(infant), out / "matched", out / "mixed")
+        write_json(out / "mixed" / "stats.json", {"schema": "babyvlm-pretrain/1", "subset": "mixed",
+                                                  "infant": str(infant), "counts": mixed})
+        subsets_checked = [*subsets, "mixed"]
+    else:
+        subsets_checked = list(subsets)
     members = {n: set(idx) for n, idx in subsets.items()}
     in_sets = {i: [n for n in subsets if i in members[n]] for i in range(len(kept))}
     write_jsonl(out / "pairs.jsonl", ({"id": f"v1_{r.item.id}", "image": str(r.item.image), "caption": r.caption,
                                        "utterance": r.utterance, "content_words": r.content_words,
                                        "subsets": in_sets[i]} for i, r in enumerate(kept)))
     checks = {}
-    for name in subsets:
+    for name in subsets_checked:
         problems, _ = check_set(out / name)
         checks[name] = {"valid": not problems, "problems": problems[:5]}
     stats = {
@@ -150,6 +160,7 @@ def transform(captions: str | Path, out: str | Path, cfg: TransformConfig, *, in
                      "targets_unique": int(len(np.unique(res.targets)))},
         "similarity_to_infant": sims,
         "sets": counts_sets,
+        "mixed": mixed,
         "check": checks,
         "rejects": rejects.count,
     }

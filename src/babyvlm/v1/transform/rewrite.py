@@ -33,7 +33,9 @@ class Rewritten:
 
 
 def fingerprint(cfg: TransformConfig) -> str:
-    d = {"rewrite": to_dict(cfg.rewrite), "vocab": to_dict(cfg.vocab), "seed": cfg.seed}
+    from babyvlm.v1.transform.rules import VERSION
+
+    d = {"rewrite": to_dict(cfg.rewrite), "vocab": to_dict(cfg.vocab), "seed": cfg.seed, "rules_version": VERSION}
     for k in ("concurrency", "timeout", "max_retries"):
         d["rewrite"].pop(k, None)
     return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from babyvlm.v1.transform.simplify import SYNONYMS
 from babyvlm.v1.transform.vocab import IRREGULAR_PLURALS, Lexicon, tokenize
 
+VERSION = 2  # bump when the rules change what they say (cached rewrites then go stale)
+
 LOCATIONS = {"on": "on", "in": "in", "inside": "in", "under": "under", "beneath": "under", "below": "under",
              "near": "by", "by": "by", "beside": "by", "behind": "behind", "next": "next to", "atop": "on",
              "above": "on", "over": "on", "at": "by"}
@@ -119,11 +121,15 @@ class RuleRewriter:
                 plural_next = True
                 i += 1
                 continue
-            if tok in LOCATIONS and not (out and out[-1].pos == "loc"):
-                loc = LOCATIONS[tok]
+            if tok in LOCATIONS:
+                loc = Unit(LOCATIONS[tok], "loc")
                 if tok == "next" and i + 1 < len(tokens) and tokens[i + 1] == "to":
                     i += 1
-                out.append(Unit(loc, "loc"))
+                # "on the tracks near a house": the word right before the kept noun wins
+                if out and out[-1].pos == "loc":
+                    out[-1] = loc
+                else:
+                    out.append(loc)
                 i += 1
                 continue
             unit, used = self._word(tokens, i)

@@ -90,3 +90,57 @@ def write_set(root: Path, samples: list[dict[str, Any]], stats: dict[str, Any]) 
                                                           "mix_format": len(samples), "text_lines": len(samples)},
                                                 "val": {"single_image": 0, "video": 0, "interleaved": 0,
                                                         "mix_format": 0, "text_lines": 0}}})
+
+
+def write_mixed(infant: Path, synthetic: Path, root: Path) -> dict[str, int]:
+    """`root` = the infant pretraining set plus the synthetic set's pairs (train split), one set that
+    `babyvlm train --set pretrain=...` reads as it reads any. Frames are hard-linked, never copied
+    where the file system allows; the infant set's samples are kept as they are (all formats and
+    both splits), the synthetic pairs are appended to train/single_image.json and mix_format.json."""
+    import json
+
+    counts: dict[str, int] = {}
+    linked: set[str] = set()
+
+    def take(src_root: Path, sample: dict[str, Any]) -> None:
+        for p in sample.get("image", []):
+            if p not in linked:
+                link_image(src_root / p, root / p)
+                linked.add(p)
+
+    for split in ("train", "val"):
+        lists: dict[str, list[dict[str, Any]]] = {}
+        for fmt in ("single_image", "video", "interleaved"):
+            path = infant / split / f"{fmt}.json"
+            lists[fmt] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        synth = json.loads((synthetic / split / "single_image.json").read_text(encoding="utf-8"))
+        for s in synth:
+            s["meta"] = {**s["meta"], "subset": "mixed"}
+        for rows in lists.values():
+            for s in rows:
+                take(infant, s)
+        for s in synth:
+            take(synthetic, s)
+        lists["single_image"] = lists["single_image"] + synth
+        for fmt in ("single_image", "video", "interleaved"):
+            w = JsonListWriter(root / split / f"{fmt}.json")
+            for s in lists[fmt]:
+                w.write(s)
+            w.close()
+        mix = JsonListWriter(root / split / "mix_format.json")
+        for fmt in ("single_image", "video", "interleaved"):
+            for s in lists[fmt]:
+                mix.write(s)
+        mix.close()
+        text_in = infant / "text" / f"{split}.txt"
+        t = TextWriter(root / "text" / f"{split}.txt")
+        if text_in.exists():
+            for line in text_in.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    t.write_line(line)
+        for s in synth:
+            t.write_line(" ".join(s["conversations"][1]["value"].split()))
+        t.close()
+        counts[split] = len(lists["single_image"])
+        counts[f"{split}_synthetic"] = len(synth)
+    return counts
