@@ -94,7 +94,7 @@ def write_set(root: Path, samples: list[dict[str, Any]], stats: dict[str, Any]) 
 
 def write_mixed(infant: Path, synthetic: Path, root: Path) -> dict[str, int]:
     """`root` = the infant pretraining set plus the synthetic set's pairs (train split), one set that
-    `babyvlm train --set pretrain=...` reads as it reads any. Frames are hard-linked, never copied
+    `babyvlm train --data DIR` reads as it reads any. Frames are hard-linked, never copied
     where the file system allows; the infant set's samples are kept as they are (all formats and
     both splits), the synthetic pairs are appended to train/single_image.json and mix_format.json."""
     import json
