@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 class HFConfig:
     device: str = "auto"  # auto | cpu | cuda | cuda:N | mps
     dtype: str = "auto"  # auto (bf16 on CUDA, else fp32) | float32 | bfloat16 | float16
+    image_cache: int = 512  # preprocessed images kept in memory (0: the processor on every image every call)
 
 
 @dataclass

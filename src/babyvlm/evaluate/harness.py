@@ -190,6 +190,7 @@ def overall_of(run: ModelRun, tasks: list[TaskData]) -> MetricValue | None:
 def adapter_options(cfg: EvalConfig, out: Path, api_key: str | None) -> AdapterOptions:
     return AdapterOptions(
         batch_size=cfg.batch_size, seed=cfg.seed, device=cfg.hf.device, dtype=cfg.hf.dtype,
+        image_cache=cfg.hf.image_cache,
         api_base=cfg.api.base_url, api_key=api_key, concurrency=cfg.api.concurrency, timeout=cfg.api.timeout,
         max_retries=cfg.api.max_retries, backoff=cfg.api.backoff,
         cache_dir=cfg.api.cache_dir or str(out / "cache" / "api"),

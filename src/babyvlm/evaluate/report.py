@@ -61,6 +61,9 @@ def markdown(results: dict[str, Any]) -> str:
                          *[cell(ov.get(n)) for n in names], pct((ov.get("chance") or {}).get("value")),
                          *[pct(r["overall"] / 100) if r.get("overall") is not None else "–" for r in refs]])
         lines += [f"## {title}", ""] + _table(header, rows) + [""]
+        if "saycam_caption" in tasks:
+            lines += ["METEOR here matches exact words and Porter stems only (no WordNet synonyms offline); "
+                      "published METEOR values with WordNet can only be higher for the same captions.", ""]
     if results.get("absent"):
         lines.append("Absent tasks (not run): " + "; ".join(f"`{k}` ({v})" for k, v in results["absent"].items()) + ".")
         lines.append("")
