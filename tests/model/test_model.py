@@ -50,11 +50,12 @@ def test_paper_preset_parameter_count_on_the_meta_device():
     """TinyLlama-1.1B (about 1.03B with a 6k vocabulary) + ViT-L (about 0.30B), without allocating memory."""
     from transformers import LlavaForConditionalGeneration
 
+    from babyvlm.model.build import _construct
     from babyvlm.model.config import to_hf_config
 
     hf = to_hf_config(load_model_config("paper"), vocab_size=6000, image_token_id=4, bos=1, eos=2, pad=0)
     with torch.device("meta"):
-        m = LlavaForConditionalGeneration(hf)
+        m = _construct(LlavaForConditionalGeneration, hf)
     n = lambda mod: sum(p.numel() for p in mod.parameters())  # noqa: E731
     lang = n(m.model.language_model) + n(m.lm_head)
     assert 0.99e9 < lang < 1.06e9

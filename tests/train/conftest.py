@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Passive OpenMP waiting (as `babyvlm train` sets): effective when torch has not been imported yet.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 # A model far smaller than the tiny preset: every stage runs in a second or two.
 MICRO = [

@@ -22,7 +22,7 @@ def _port() -> int:
 
 def _run(args: list[str]) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_PORT")}
-    env.update(OMP_NUM_THREADS="1", BABYVLM_QUIET="1")
+    env.update(OMP_NUM_THREADS="1", BABYVLM_QUIET="1", OMP_WAIT_POLICY="PASSIVE")
     p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     return p
@@ -88,7 +88,7 @@ def test_killed_torchrun_stage_resumes_and_matches_one_process(strategy, tmp_pat
     _run([exe, *common, "--run", str(one), "--set", "stage2.grad_accum=2"])
     two = tmp_path / "two"
     p = subprocess.run([*_torchrun(2), "--no-python", exe, *common, "--run-dir", str(two), "--set", "stage2.halt_after=2"],
-                       env={**os.environ, "OMP_NUM_THREADS": "1", "BABYVLM_QUIET": "1"}, capture_output=True,
+                       env={**os.environ, "OMP_NUM_THREADS": "1", "BABYVLM_QUIET": "1", "OMP_WAIT_POLICY": "PASSIVE"}, capture_output=True,
                        text=True, timeout=600)
     assert p.returncode != 0 and "halted after step 2" in p.stderr + p.stdout
     _run([*_torchrun(2), "--no-python", exe, *common, "--run-dir", str(two)])
