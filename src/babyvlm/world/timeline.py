@@ -173,7 +173,7 @@ class Planner:
         for _ in range(n):
             self.say(t, dur - (t - t0) - 0.8, "refer", [target.id])
             t += self.rng.uniform(1.0, 1.6)
-        if self.rng.random() < 0.26:
+        if self.rng.random() < 0.15:
             self.say(t, dur, "routine")
         if self.age >= 5 and target.small and self.rng.random() < 0.3:
             self.reach(t0 + 0.4, t1, phi, z, target)
