@@ -102,6 +102,8 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--image-size", type=int, default=64)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    ap.add_argument("--device", default="cpu", help="cpu | cuda | auto")
+    ap.add_argument("--dtype", default="float32", help="float32 | bfloat16 | auto")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -110,14 +112,14 @@ def main() -> None:
         path = build_tiny_llava(Path(tmp) / "model", hidden=args.hidden, layers=args.layers,
                                 image_size=args.image_size, vocab=400)
         # the official wrapper's way: one request per call, the processor on every image every time
-        single = load_adapter(f"hf:{path}", AdapterOptions(batch_size=1, device="cpu", dtype="float32", image_cache=0))
-        plain = load_adapter(f"hf:{path}", AdapterOptions(batch_size=args.batch_size, device="cpu", dtype="float32",
+        single = load_adapter(f"hf:{path}", AdapterOptions(batch_size=1, device=args.device, dtype=args.dtype, image_cache=0))
+        plain = load_adapter(f"hf:{path}", AdapterOptions(batch_size=args.batch_size, device=args.device, dtype=args.dtype,
                                                           image_cache=0))
-        batched = load_adapter(f"hf:{path}", AdapterOptions(batch_size=args.batch_size, device="cpu", dtype="float32"))
+        batched = load_adapter(f"hf:{path}", AdapterOptions(batch_size=args.batch_size, device=args.device, dtype=args.dtype))
         ways = {"one at a time": single, "batched": plain, "batched+cache": batched}
         # memory: the official wrapper keeps each round's preprocessed images, so its one-at-a-time
         # way gets the image cache too; the rows then differ only in lockstep batching
-        single_cached = load_adapter(f"hf:{path}", AdapterOptions(batch_size=1, device="cpu", dtype="float32"))
+        single_cached = load_adapter(f"hf:{path}", AdapterOptions(batch_size=1, device=args.device, dtype=args.dtype))
         sets = {name: conversations(args.data, args.items) for name in ways}  # each way decodes its own images
         n_items = len(sets["batched"])
         n_images = sum(len(c.images) for c in sets["batched"])
