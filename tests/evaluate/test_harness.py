@@ -201,3 +201,18 @@ def test_baseline_outputs_do_not_depend_on_where_the_data_is(extra_tasks, tmp_pa
     for name in ("samples_looking_while_listening.jsonl", "baselines/pixel/samples_subitizing.jsonl",
                  "baselines/blind/samples_looking_while_listening.jsonl", "scores.json"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_prompt_override_applies_to_likelihood_tasks_only(extra_tasks, devcv_root, tmp_path, canned):
+    seen = []
+
+    def loglik(conv, cont):
+        seen.append(conv.prompt())
+        return (-1.0, 1)
+
+    evaluate("x", extra_tasks, tmp_path / "o", cfg(tasks="looking_while_listening", baselines=[],
+                                                   prompts={"looking_while_listening": "Look!"}),
+             adapter=canned(lambda c: "A", loglik=loglik))
+    assert seen and all(p == "<image>\nLook!" for p in seen)
+    with pytest.raises(InputError, match="prompts.count"):
+        evaluate("random", devcv_root, tmp_path / "p", cfg(tasks="count", prompts={"count": "How many?"}))

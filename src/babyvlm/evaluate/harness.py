@@ -76,7 +76,10 @@ def find_tasks(cfg: EvalConfig, data: Path | None, v1_data: Path | None) -> tupl
     v1_root = v1_data if v1_data is not None else data
     for name in names:
         task = ALL_TASKS[name]()
-        if name in cfg.prompts and hasattr(task, "prompt"):
+        if name in cfg.prompts:
+            if not hasattr(task, "prompt"):
+                raise InputError(f"prompts.{name}: {name} asks the item's own question (prompts are for the "
+                                 f"likelihood and caption tasks)")
             task.prompt = cfg.prompts[name]
         base = root if task.suite == "devcv" else v1_root
         path = task.locate(base) if base is not None and Path(base).is_dir() else None
