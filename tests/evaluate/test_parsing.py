@@ -19,6 +19,8 @@ ORDINALS = {"A": "the first image", "B": "the second image", "C": "the third ima
         ("**C**", "C", "C"),
         ("b.", "B", None),
         ("The answer is B.", "B", "B"),
+        ("The answer is: (b)", "B", None),
+        ("Final answer - C", "C", "C"),
         ("A dog is on the left.", None, "A"),  # the article is not option A
         ("A cup sits near (C).", "C", "A"),
         ("A is correct", "A", "A"),

@@ -77,7 +77,7 @@ def _one(values: Sequence[str]) -> Parsed:
 _OFFICIAL_LETTER = re.compile(r"\b([A-D])\b")
 _BARE = re.compile(r"^[\s\"'*`(\[{<]*([A-Za-z])[\s\"'*`)\]}>.:,;!]*$")
 _EXPLICIT = re.compile(
-    r"\b(?:answer|option|choice|image|picture|letter)\s*(?:is|would be|:|=|-)?\s*([\"'*(\[]*)([A-Za-z])(?![A-Za-z0-9'’-])",
+    r"\b(?:answer|option|choice|image|picture|letter)\s*(?:is|would be)?\s*[:=-]?\s*([\"'*(\[]*)([A-Za-z])(?![A-Za-z0-9'’-])",
     re.IGNORECASE,
 )
 _CAPITAL = re.compile(r"(?<![A-Za-z0-9'’-])([A-Z])(?![A-Za-z0-9'’-])")
