@@ -131,3 +131,24 @@ def test_no_audio_when_off(tmp_path, micro_config):
         assert not c.streams.audio
     assert json.loads((out / "corpus.json").read_text())["stats"]["sessions_with_audio"] == 0
     assert not any(p.name.endswith(".tmp") for p in out.rglob("*")), os.listdir(out / "videos")
+
+
+def test_without_espeak_auto_skips_audio_and_on_is_an_error(tmp_path, micro_config, monkeypatch, caplog):
+    import logging
+
+    import babyvlm.world.generate as gen
+
+    monkeypatch.setattr(gen, "espeak_path", lambda: None)
+    with pytest.raises(ConfigError, match="espeak-ng is not installed"):
+        generate_world(micro_config(audio="on", session_seconds=5), tmp_path / "on")
+    log = logging.getLogger("babyvlm")  # the CLI's logging setup stops propagation: listen on it directly
+    log.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="babyvlm"):
+            generate_world(micro_config(audio="auto", session_seconds=5), tmp_path / "auto")
+    finally:
+        log.removeHandler(caplog.handler)
+    assert "espeak-ng is not installed" in caplog.text
+    video = next((tmp_path / "auto" / "videos").glob("*.mp4"))
+    with av.open(str(video)) as c:
+        assert not c.streams.audio
