@@ -236,10 +236,11 @@ def format_table(report: dict) -> str:
     head = ("session", "ref", "hyp", "sub", "del", "ins", "WER")
     lines = []
     rows = []
+    flags = []
     for s in report["sessions"]:
         w = "-" if s["wer"] is None else f"{100 * s['wer']:.1f}%"
-        flag = "" if s["status"] == "ok" else f"  ({s['status']})"
-        rows.append((s["stem"], s["ref_words"], s["hyp_words"], s["substitutions"], s["deletions"], s["insertions"], w + flag))
+        flags.append("" if s["status"] == "ok" else f"  ({s['status']})")
+        rows.append((s["stem"], s["ref_words"], s["hyp_words"], s["substitutions"], s["deletions"], s["insertions"], w))
     t = report["total"]
     tw = "-" if t["wer"] is None else f"{100 * t['wer']:.1f}%"
     total_row = (f"total ({t['matched']}/{t['sessions']} matched)", t["ref_words"], t["hyp_words"], t["substitutions"],
@@ -250,7 +251,7 @@ def format_table(report: dict) -> str:
         return "  ".join(str(v).ljust(widths[0]) if i == 0 else str(v).rjust(widths[i]) for i, v in enumerate(r)).rstrip()
 
     lines.append(fmt(head))
-    lines.extend(fmt(r) for r in rows)
+    lines.extend(fmt(r) + f for r, f in zip(rows, flags))
     lines.append(fmt(total_row))
     if report["hypothesis_only"]:
         lines.append(f"{len(report['hypothesis_only'])} hypothesis session(s) without a reference (not counted): "
