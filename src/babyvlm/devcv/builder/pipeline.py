@@ -1,0 +1,266 @@
+"""`babyvlm devcv build`: annotated frames -> the DevCV tasks, split by session, with a manifest.
+
+Steps: list sessions -> assign splits by session -> index each session (frames at 1 FPS with their
+CDI-mapped objects, leaving events; cached in OUT/work, so a rerun skips finished sessions) -> per
+split a pool of usable objects -> each task's builder -> `OUT/<split>/<folder>/data.json` + images
+-> `OUT/MANIFEST.json`. A finished (split, task) is not rebuilt on a rerun with the same config.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from babyvlm.config import to_dict, write_config
+from babyvlm.devcv.builder import sources
+from babyvlm.devcv.builder.balance import answer_counts
+from babyvlm.devcv.builder.config import SPLITS, DevCVBuildConfig
+from babyvlm.devcv.builder.context import TaskContext, TaskResult
+from babyvlm.devcv.builder.imaging import FrameStore, ImageWriter
+from babyvlm.devcv.builder.manifest import write_manifest
+from babyvlm.devcv.builder.pool import Pool
+from babyvlm.devcv.builder.registry import builder, resolve_tasks, task_folder
+from babyvlm.devcv.builder.splits import assign_splits
+from babyvlm.devcv.builder.vocab import Vocabulary
+from babyvlm.errors import InputError
+from babyvlm.util.io import read_json, write_json
+from babyvlm.util.progress import progress
+from babyvlm.util.rejects import Reject, RejectLog
+
+log = logging.getLogger("babyvlm")
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    tasks: list[str]
+    counts: dict[str, dict[str, int]]  # task -> split -> items
+    seconds: float
+    sessions: dict[str, list[str]]
+    rejects: int
+    shortfalls: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def _rng(seed: int, *keys: str) -> np.random.Generator:
+    return np.random.default_rng([seed, *(zlib.crc32(k.encode("utf-8")) for k in keys)])
+
+
+def _signature(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:16]
+
+
+def _index_params(cfg: DevCVBuildConfig) -> dict[str, Any]:
+    return {"fps": cfg.fps, "vocab": to_dict(cfg.vocab), "span": list(cfg.vdr.span), "min_track": cfg.vdr.min_track,
+            "detections": to_dict(cfg.detections), "min_score": cfg.objects.min_score, "version": sources.INDEX_VERSION}
+
+
+def _index_world_job(args) -> dict[str, Any]:
+    stem, child, age, video, ann, cfg, work = args
+    return sources.index_world_session(stem, child, age, video, ann, cfg, work)
+
+
+def collect_sessions(corpus: Path, cfg: DevCVBuildConfig, work: Path, rejects: RejectLog) -> tuple[list[sources.SessionIndex], str]:
+    """Index every session (cached), in stem order; returns (indexes, source kind)."""
+    params = _index_params(cfg)
+    if cfg.detections.path:
+        det = Path(cfg.detections.path)
+        if not det.is_file():
+            raise InputError(f"detections file {det} does not exist")
+        root = Path(cfg.detections.frames) if cfg.detections.frames else corpus
+        dicts, problems = sources.load_detections(det, root, cfg)
+        for p in problems:
+            rejects.add(Reject(source=str(det), reason=p, step="devcv"))
+        if not dicts:
+            raise InputError(f"{det}: no usable images")
+        out = []
+        for d in dicts:
+            d["params"] = params
+            sources.save_index(work, d)
+            out.append(sources.from_json(d))
+        return out, "detections"
+
+    from babyvlm.corpus import open_corpus
+
+    c = open_corpus(corpus)
+    for r in c.rejects:
+        rejects.add(r)
+    entries = [e for e in c.entries if e.video is not None]
+    with_ann = [e for e in entries if e.annotations is not None]
+    for e in entries:
+        if e.annotations is None:
+            rejects.add(Reject(source=str(e.video), reason="no annotations/<stem>.jsonl: session skipped "
+                                                           "(pass --detections for a corpus without ground truth)",
+                               step="devcv"))
+    if not with_ann:
+        raise InputError(f"{corpus}: no session has annotations (world ground truth); "
+                         "for a real corpus pass a COCO-style file with --detections")
+    jobs, cached = [], {}
+    for e in sorted(with_ann, key=lambda e: e.stem):
+        d = sources.load_index(work, e.stem)
+        if d is not None and d.get("params") == params:
+            cached[e.stem] = d
+        else:
+            jobs.append((e.stem, e.child, e.age_days, str(e.video), str(e.annotations), cfg, work))
+    done: dict[str, dict[str, Any]] = dict(cached)
+    if jobs:
+        workers = max(1, min(cfg.workers, len(jobs)))
+        if workers > 1:
+            with ProcessPoolExecutor(workers) as ex:
+                results = ex.map(_index_world_job, jobs)
+                for d in progress(results, desc="indexing sessions", total=len(jobs), unit="session"):
+                    d["params"] = params
+                    sources.save_index(work, d)
+                    done[d["stem"]] = d
+        else:
+            for job in progress(jobs, desc="indexing sessions", total=len(jobs), unit="session"):
+                try:
+                    d = _index_world_job(job)
+                except InputError as e:
+                    rejects.add(Reject(source=job[3], reason=str(e), step="devcv"))
+                    continue
+                d["params"] = params
+                sources.save_index(work, d)
+                done[d["stem"]] = d
+    return [sources.from_json(done[s]) for s in sorted(done)], "world"
+
+
+def _task_done(path: Path, signature: str) -> dict[str, Any] | None:
+    if not path.exists():
+        return None
+    try:
+        d = read_json(path)
+    except (OSError, json.JSONDecodeError):
+        return None
+    return d if d.get("signature") == signature else None
+
+
+# relative cost per item (seconds on one core, measured on the small world), for ordering jobs
+COST = {"memory": 10.0, "picture_vocabulary": 2.0, "leftright": 2.0, "vdr_binary": 3.0, "vdr_open": 3.0,
+        "localize": 1.0, "spatialdetails": 1.0, "compare_real": 1.0, "compare_synthetic": 1.0, "count": 0.7,
+        "subitizing": 0.5, "looking_while_listening": 0.5}
+_STATE: dict[str, Any] = {}  # what task jobs share (set before forking workers)
+_LEXICONS: dict[str, Any] = {}
+
+
+def _lexicon(split: str):
+    if split not in _LEXICONS:
+        from babyvlm.devcv.builder.lexicon import Lexicon
+
+        pool = _STATE["pools"][split]
+        _LEXICONS[split] = Lexicon([pool.term(i).word for i in pool.items()], cache=_STATE["work"] / "embeddings.json")
+    return _LEXICONS[split]
+
+
+def _run_job(job: tuple[str, str, int, str]) -> tuple[str, str, dict[str, Any]]:
+    """Build one (split, task): images, data.json, and the marker that says it is done."""
+    split, task, n, sig = job
+    cfg, out, work = _STATE["cfg"], _STATE["out"], _STATE["work"]
+    pool = _STATE["pools"][split]
+    folder = out / split / task_folder(task)
+    if folder.exists():
+        shutil.rmtree(folder)  # a half-written task from a killed run, or an older build
+    if n <= 0 or not pool.sessions:
+        res = TaskResult(shortfall=None if n <= 0 else "no sessions in this split")
+    else:
+        ctx = TaskContext(task=task, split=split, n=n, rng=_rng(cfg.seed, task, split), pool=pool,
+                          store=FrameStore(), cfg=cfg, writer=ImageWriter(folder, cfg.image.jpeg_quality),
+                          lexicon_factory=lambda: _lexicon(split))
+        t1 = time.perf_counter()
+        res = builder(task)(ctx)
+        log.info("%s/%s: %d items in %.1f s", split, task, len(res.records), time.perf_counter() - t1)
+    if res.records:
+        write_json(folder / "data.json", res.records)
+    n_images = sum(len(r["image"]) + ("gif" in r) for r in res.records)
+    info = {"requested": n, "items": len(res.records), "images": n_images, "answers": answer_counts(res.records),
+            "stats": res.stats}
+    if res.shortfall:
+        info["shortfall"] = res.shortfall
+    write_json(work / "done" / split / f"{task}.json", {"signature": sig, "info": info})
+    return split, task, info
+
+
+def build_toolbox(corpus: Path, out: Path, cfg: DevCVBuildConfig) -> BuildResult:
+    t0 = time.perf_counter()
+    corpus, out = Path(corpus), Path(out)
+    tasks = resolve_tasks(cfg.tasks)
+    if not tasks:
+        raise InputError("no tasks to build")
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / "work"
+    rejects = RejectLog(out / "rejects.jsonl")
+    if rejects.path.exists():
+        rejects.path.unlink()  # rewritten by this run (a rerun reports the same problems again)
+    write_config(cfg, out, section="devcv")
+
+    indexes, kind = collect_sessions(corpus, cfg, work, rejects)
+    if not indexes:
+        raise InputError(f"{corpus}: no usable sessions")
+    split_of = assign_splits([(s.stem, s.child) for s in indexes], cfg.splits, cfg.seed)
+    for s in indexes:
+        s.split = split_of[s.stem]
+    sessions = {sp: [s.stem for s in indexes if s.split == sp] for sp in SPLITS}
+
+    vocab = Vocabulary(cfg.vocab.form, cfg.vocab.categories, cfg.vocab.synonyms)
+    totals = sources.label_totals(indexes)
+    vocab.kept.update(totals["kept"])
+    vocab.dropped.update(totals["dropped"])
+
+    base_sig = {"config": {k: v for k, v in to_dict(cfg).items() if k not in ("workers", "tasks")},
+                "sessions": sessions, "index": [(s.stem, len(s.frames), len(s.events)) for s in indexes]}
+    pools = {sp: Pool(sp, [s for s in indexes if s.split == sp], vocab, cfg.objects) for sp in SPLITS}
+    jobs, task_info = [], {t: {} for t in tasks}
+    for split in SPLITS:
+        for task in tasks:
+            n = cfg.n_items(task, split)
+            marker = work / "done" / split / f"{task}.json"
+            sig = _signature({**base_sig, "task": task, "split": split, "n": n})
+            prev = _task_done(marker, sig)
+            folder = out / split / task_folder(task)
+            if prev is not None and (folder / "data.json").exists() == (prev["info"]["items"] > 0):
+                task_info[task][split] = prev["info"]
+            else:
+                jobs.append((split, task, n, sig))
+    global _STATE
+    _STATE = {"pools": pools, "cfg": cfg, "out": out, "work": work}
+    _LEXICONS.clear()
+    jobs.sort(key=lambda j: -COST.get(j[1], 1.0) * j[2])  # the longest first, so two workers finish together
+    workers = max(1, min(cfg.workers, len(jobs)))
+    try:
+        if workers > 1:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(workers) as mp:
+                results = list(progress(mp.imap_unordered(_run_job, jobs), desc="building tasks", total=len(jobs),
+                                        unit="task"))
+        else:
+            results = [_run_job(j) for j in progress(jobs, desc="building tasks", total=len(jobs), unit="task")]
+    finally:
+        _STATE = {}
+        _LEXICONS.clear()
+    for split, task, info in results:
+        task_info[task][split] = info
+    counts: dict[str, dict[str, int]] = {t: {} for t in tasks}
+    shortfalls: list[str] = []
+    for task in tasks:
+        for split in SPLITS:
+            info = task_info[task][split]
+            counts[task][split] = info["items"]
+            if info["items"] < info["requested"]:
+                why = info.get("shortfall") or "not enough material"
+                shortfalls.append(f"{split}/{task_folder(task)}: {info['items']} of {info['requested']} items ({why})")
+
+    manifest = write_manifest(out, cfg, corpus=corpus, kind=kind, indexes=indexes, sessions=sessions, tasks=tasks,
+                              task_info=task_info, vocab=vocab)
+    return BuildResult(out=out, tasks=tasks, counts=counts, seconds=time.perf_counter() - t0, sessions=sessions,
+                       rejects=rejects.count, shortfalls=shortfalls, manifest=manifest)

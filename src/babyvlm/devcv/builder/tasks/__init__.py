@@ -1,0 +1,1 @@
+"""One builder per DevCV task: `build(ctx: TaskContext) -> TaskResult` (see `registry.BUILDERS`)."""

@@ -1,0 +1,171 @@
+"""Keeping object labels that are in the CDI vocabulary: synonyms, plurals, and what is dropped.
+
+A label from the world's ground truth carries its CDI item (`fish.animal`); a detector's label
+(`dining table`, `teddy bear`, `cups`) is normalised: lower case, built-in and configured synonyms,
+then singular and plural forms, matched against the CDI items, their printed definitions
+(`soda/pop` gives both words) and their plain words. Every label seen is counted as kept (under
+the CDI item it maps to) or dropped (with why), for the manifest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from babyvlm.data import CDIWord, cdi_words, plain_word
+
+# Detector (COCO, LVIS, Objects365) and everyday names -> CDI items. Labels that are already a CDI
+# word or its plural need no entry.
+SYNONYMS: dict[str, str] = {
+    "dining table": "table", "diningtable": "table", "desk": "table",
+    "television": "tv", "tvmonitor": "tv", "tv monitor": "tv",
+    "cell phone": "telephone", "mobile phone": "telephone", "phone": "telephone", "cellphone": "telephone",
+    "teddy bear": "teddybear", "teddy": "teddybear", "stuffed animal": "teddybear",
+    "sports ball": "ball", "football": "ball", "soccer ball": "ball", "basketball": "ball",
+    "potted plant": "plant", "pottedplant": "plant", "houseplant": "plant",
+    "bike": "bicycle", "motorbike": "motorcycle", "aeroplane": "airplane", "plane": "airplane",
+    "kitten": "kitty", "doggy": "dog", "doggie": "dog", "rabbit": "bunny", "bunny rabbit": "bunny",
+    "fridge": "refrigerator", "wine glass": "glass", "drinking glass": "glass", "mug": "cup", "sippy cup": "cup",
+    "toilet": "potty", "handbag": "purse", "doughnut": "donut", "carrot": "carrots", "grape": "grapes",
+    "boot": "boots", "glove": "gloves", "mitten": "mittens", "key": "keys", "stair": "stairs",
+    "couch": "couch", "settee": "sofa", "bathtub": "bathtub", "tub": "bathtub", "bath": "bathtub",
+    "baby bottle": "bottle", "water bottle": "bottle", "trash can": "garbage", "garbage can": "garbage",
+    "bin": "garbage", "sneakers": "sneaker", "trainer": "sneaker", "lamp": "lamp", "light bulb": "light",
+    "picture frame": "picture", "painting": "picture", "photo": "picture", "blocks": "block",
+    "toy car": "car", "toy truck": "truck", "orange": "orange.food", "fish": "fish.animal",
+    "chicken": "chicken.animal", "water": "water.beverage", "can": "can.object", "watch": "watch.object",
+    "slide": "slide.object", "swing": "swing.object", "drink": "drink.beverage", "highchair": "high_chair",
+    "high chair": "high_chair", "crib": "crib", "cot": "crib", "pram": "stroller", "buggy": "stroller",
+}
+
+IRREGULAR_PLURALS = {
+    "mouse": "mice", "foot": "feet", "tooth": "teeth", "goose": "geese", "sheep": "sheep", "fish": "fish",
+    "deer": "deer", "moose": "moose", "knife": "knives", "leaf": "leaves", "shelf": "shelves", "wolf": "wolves",
+    "person": "people", "child": "children", "man": "men", "woman": "women", "glasses": "glasses",
+    "scissors": "scissors", "pants": "pants", "shorts": "shorts", "tights": "tights", "jeans": "jeans",
+    "pajamas": "pajamas", "underpants": "underpants", "keys": "keys", "stairs": "stairs",
+}
+SINGULAR_OF = {v: k for k, v in IRREGULAR_PLURALS.items() if v != k}
+
+# Words a count question cannot ask about ("how many milks"): mass nouns and words that are plural already.
+UNCOUNTABLE = {
+    "applesauce", "beans", "bread", "bubbles", "butter", "cereal", "cheerios", "chocolate", "coffee", "coke",
+    "corn", "food", "glue", "green beans", "gum", "ice", "jello", "jelly", "juice", "meat", "milk", "noodles",
+    "nuts", "peas", "peanut butter", "play dough", "popcorn", "pudding", "salt", "sauce", "soda", "soup",
+    "spaghetti", "toast", "tuna", "vanilla", "vitamins", "water", "yogurt", "grass", "rain", "snow", "wind",
+    "garbage", "trash", "money", "medicine", "paper", "tape", "chalk", "glasses", "scissors", "pants",
+    "shorts", "tights", "jeans", "pajamas", "underpants", "french fries", "grapes", "carrots", "keys",
+    "stairs", "beads", "boots", "gloves", "mittens",
+}
+
+
+def singular(word: str) -> str:
+    w = word.strip().lower()
+    if w in SINGULAR_OF:
+        return SINGULAR_OF[w]
+    if re.search(r"[^aeiou]ies$", w):
+        return w[:-3] + "y"
+    if re.search(r"(ches|shes|sses|xes|zes|oes)$", w):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def plural(word: str) -> str:
+    """`cup` -> `cups`, `box` -> `boxes`, `strawberry` -> `strawberries`, `mouse` -> `mice`."""
+    w = word.strip().lower()
+    head, _, last = w.rpartition(" ")
+    if last in IRREGULAR_PLURALS:
+        out = IRREGULAR_PLURALS[last]
+    elif re.search(r"[^aeiou]y$", last):
+        out = last[:-1] + "ies"
+    elif re.search(r"(ch|sh|ss|x|z|s)$", last) or last in ("potato", "tomato"):
+        out = last + "es"
+    else:
+        out = last + "s"
+    return f"{head} {out}" if head else out
+
+
+def normalise_label(label: str) -> str:
+    s = re.sub(r"[_\-]+", " ", str(label)).strip().lower()
+    return re.sub(r"\s+", " ", s)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A CDI vocabulary item as the builder uses it."""
+
+    item: str  # CDI item name, unique (`fish.animal`)
+    word: str  # what a caregiver says (`fish`)
+    category: str  # CDI category
+
+    @property
+    def plural(self) -> str:
+        return plural(self.word)
+
+    @property
+    def countable(self) -> bool:
+        return self.word not in UNCOUNTABLE
+
+
+class Vocabulary:
+    """Maps labels onto CDI items and counts what is kept and dropped."""
+
+    def __init__(self, form: str = "WS", categories: list[str] | None = None, synonyms: dict[str, str] | None = None):
+        self.words: dict[str, CDIWord] = {w.item: w for w in cdi_words(form, categories)}
+        self.synonyms = {normalise_label(k): v for k, v in {**SYNONYMS, **(synonyms or {})}.items()}
+        self.keys: dict[str, str] = {}
+        for w in self.words.values():  # first item wins for shared words (fish: the animal)
+            for k in self._keys_of(w):
+                self.keys.setdefault(k, w.item)
+        self.kept: Counter = Counter()  # CDI item -> boxes kept
+        self.dropped: Counter = Counter()  # raw label -> boxes dropped
+        self.mapped: dict[str, str] = {}  # raw label -> CDI item, for labels that needed mapping
+
+    @staticmethod
+    def _keys_of(w: CDIWord) -> list[str]:
+        keys = [w.item.lower(), normalise_label(w.item.split(".")[0]), w.word]
+        keys += [plain_word(part) for part in w.definition.split("/")]
+        return [k for k in keys if k]
+
+    def term(self, item: str) -> Term:
+        w = self.words[item]
+        return Term(item=w.item, word=w.word, category=w.category)
+
+    def lookup(self, label: str, cdi_item: str | None = None) -> Term | None:
+        """The CDI term of a label, or None (not counted: see `map`)."""
+        if cdi_item and cdi_item in self.words:
+            return self.term(cdi_item)
+        key = normalise_label(label)
+        cands = [key]
+        if key in self.synonyms:
+            cands.insert(0, normalise_label(self.synonyms[key]))
+        cands += [singular(key), plural(key)]
+        sing = singular(key)
+        if sing in self.synonyms:
+            cands.append(normalise_label(self.synonyms[sing]))
+        for c in cands:
+            item = c if c in self.words else self.keys.get(c)
+            if item is not None:
+                return self.term(item)
+        return None
+
+    def map(self, label: str, cdi_item: str | None = None) -> Term | None:
+        """Like `lookup`, and counts the box as kept or dropped."""
+        t = self.lookup(label, cdi_item)
+        if t is None:
+            self.dropped[normalise_label(label)] += 1
+            return None
+        self.kept[t.item] += 1
+        if normalise_label(label) not in (t.item, t.word):
+            self.mapped[normalise_label(label)] = t.item
+        return t
+
+    def summary(self) -> dict:
+        return {
+            "kept_boxes": sum(self.kept.values()), "dropped_boxes": sum(self.dropped.values()),
+            "kept_by_item": dict(sorted(self.kept.items())), "dropped_by_label": dict(sorted(self.dropped.items())),
+            "mapped_labels": dict(sorted(self.mapped.items())),
+        }
