@@ -95,6 +95,7 @@ def transform(captions: str | Path, out: str | Path, cfg: TransformConfig, *, in
     pos = {p: i for i, p in enumerate(uniq)}
     infant_emb = u_emb[[pos[p] for p in ref.paths]]
 
+    centroid = _unit(infant_emb.mean(0))
     size = cfg.match.size or ref.pairs
     res = hungarian_match(infant_emb, cand_emb, size, seed=cfg.seed, max_cells=cfg.match.max_cells)
     sims = {
@@ -102,7 +103,7 @@ def transform(captions: str | Path, out: str | Path, cfg: TransformConfig, *, in
                                      seed=cfg.seed),
         "random": subset_similarity(cand_emb[res.random], infant_emb, res.targets, max_cells=cfg.match.max_cells,
                                     seed=cfg.seed),
-        "all_candidates": {"n": len(kept), "centroid": round(float((cand_emb @ _unit(infant_emb.mean(0))).mean()), 6)},
+        "all_candidates": {"n": len(kept), "centroid": round(float((cand_emb @ centroid).mean()), 6)},
     }
     pair_sim = {int(c): float(s) for c, s in zip(res.matched, res.pair_sims)}
     subsets = {"matched": sorted(int(i) for i in res.matched), "random": [int(i) for i in res.random]}
@@ -125,7 +126,7 @@ def transform(captions: str | Path, out: str | Path, cfg: TransformConfig, *, in
                 place_image(r.item.image, dst, size=cfg.output.image_size, quality=cfg.output.jpeg_quality)
                 first_written[i] = dst
             meta = {"source": "v1_transform", "subset": name, "image_source": str(r.item.image),
-                    "caption": r.caption, "similarity": round(float(cand_emb[i] @ _unit(infant_emb.mean(0))), 6)}
+                    "caption": r.caption, "similarity": round(float(cand_emb[i] @ centroid), 6)}
             if name == "matched":
                 meta["pair_similarity"] = round(pair_sim[i], 6)
             samples.append(sample(sid, r.utterance, meta))
