@@ -238,6 +238,8 @@ def test_cli_and_bad_inputs(tiny_world, tmp_path, make_video):
     m = json.loads((tmp_path / "o" / "MANIFEST.json").read_text())
     assert max(m["tasks"]["labeled_s"]["trials_per_category"].values()) <= 2
     assert main(["v1", "build", str(tiny_world), "--out", str(tmp_path / "p"), "--tasks", "nope"]) == 2
+    for bad in ("frames.rate=0", "two_word.foil_mix={first: 0}", "frames.min_visible=2"):
+        assert main(["v1", "build", str(tiny_world), "--out", str(tmp_path / "p"), "--set", bad]) == 2, bad
     # a corpus without annotations: one-line error
     bare = tmp_path / "bare"
     make_video(bare / "videos" / "S_20141029_0612_01.mp4", seconds=2, fps=10, size=(64, 48))

@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageOps
 from babyvlm.config import build_config
 from babyvlm.corpus import VideoReader
 from babyvlm.data import cdi_words
-from babyvlm.errors import InputError
+from babyvlm.errors import ConfigError, InputError
 from babyvlm.pretrain.check import check_set
 from babyvlm.v1.config import TransformConfig
 from babyvlm.v1.transform import transform
@@ -324,6 +324,8 @@ def test_size_option_image_folder_infant_and_all_set(data, tmp_path):
 def test_bad_inputs_are_one_line_errors(data, tmp_path):
     with pytest.raises(InputError, match="pretraining set"):
         transform(data["captions"], tmp_path / "a", _cfg(), infant=tmp_path)
+    with pytest.raises(ConfigError, match="max_words"):
+        transform(data["captions"], tmp_path / "a", _cfg("rewrite.max_words=1"), infant=data["infant"])
     only_adult = tmp_path / "adult.jsonl"
     only_adult.write_text(json.dumps({"image": str(data["folder"] / "far_000.png"), "caption": ADULT[0]}) + "\n")
     with pytest.raises(InputError, match="no caption survived"):

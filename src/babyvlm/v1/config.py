@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from babyvlm.errors import ConfigError
+
 # CDI (Words & Sentences) categories whose words count as content words for the filter: by default
 # the nouns of an infant's world (animals, toys, food, people, places, ...). Action and descriptive
 # words are CDI content words too, but "look", "go" or "big" fit any caption ("look at the revenue
@@ -74,6 +76,18 @@ class TransformConfig:
     match: MatchConfig = field(default_factory=MatchConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
 
+    def check(self) -> TransformConfig:
+        """One-line ConfigError for a setting that cannot work."""
+        if self.rewrite.max_words < 2:
+            raise ConfigError(f"rewrite.max_words must be at least 2, got {self.rewrite.max_words}")
+        if self.match.size < 0 or self.match.max_cells < 1:
+            raise ConfigError("match.size must be >= 0 and match.max_cells >= 1")
+        if self.embed.size < 8:
+            raise ConfigError(f"embed.size must be at least 8 pixels, got {self.embed.size}")
+        if not self.vocab.content_categories:
+            raise ConfigError("vocab.content_categories is empty: no pair could pass the filter")
+        return self
+
 
 @dataclass
 class FrameSelectConfig:
@@ -123,3 +137,22 @@ class BuildConfig:
     caption: CaptionConfig = field(default_factory=CaptionConfig)
     jpeg_quality: int = 90
     image_size: int = 0  # shorter side of written frames; 0: the video's own size
+
+    def check(self) -> BuildConfig:
+        """One-line ConfigError for a setting that cannot work."""
+        f = self.frames
+        if f.rate <= 0:
+            raise ConfigError(f"frames.rate must be positive, got {f.rate}")
+        for name in ("min_visible", "min_area", "absent_visible"):
+            if not 0 <= getattr(f, name) <= 1:
+                raise ConfigError(f"frames.{name} must be in [0, 1], got {getattr(f, name)}")
+        if self.labeled_s.foils < 1 or self.labeled_s.trials_per_category < 0:
+            raise ConfigError("labeled_s.foils must be >= 1 and labeled_s.trials_per_category >= 0")
+        mix = self.two_word.foil_mix
+        if set(mix) - {"first", "second", "both"} or any(v < 0 for v in mix.values()) or sum(mix.values()) <= 0:
+            raise ConfigError(f"two_word.foil_mix needs non-negative weights for first/second/both, got {mix}")
+        if not 0 <= self.caption.val_fraction < 1:
+            raise ConfigError(f"caption.val_fraction must be in [0, 1), got {self.caption.val_fraction}")
+        if not 1 <= self.jpeg_quality <= 100:
+            raise ConfigError(f"jpeg_quality must be in [1, 100], got {self.jpeg_quality}")
+        return self

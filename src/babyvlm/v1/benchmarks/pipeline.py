@@ -56,6 +56,7 @@ def _rng(seed: int, task: str) -> np.random.Generator:
 
 def build(corpus_dir: str | Path, out: str | Path, cfg: BuildConfig) -> dict[str, Any]:
     out = Path(out)
+    cfg.check()
     unknown = [t for t in cfg.tasks if t not in TASKS]
     if unknown:
         raise InputError(f"unknown V1 task(s) {', '.join(unknown)} (known: {', '.join(TASKS)})")

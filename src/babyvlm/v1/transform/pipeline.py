@@ -58,6 +58,7 @@ def _cached_embeddings(embedder, paths: list[Path], cache: Path, batch: int, des
 def transform(captions: str | Path, out: str | Path, cfg: TransformConfig, *, infant: str | Path,
               images_root: str | Path | None = None, api_key: str | None = None) -> dict[str, Any]:
     out = Path(out)
+    cfg.check()
     out.mkdir(parents=True, exist_ok=True)
     write_config(cfg, out, section="transform")
     (out / "rejects.jsonl").unlink(missing_ok=True)  # rebuilt on every run (the rewrites are cached)
