@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -16,13 +17,15 @@ PRESETS = ("tiny", "small", "full")
 @click.option("--preset", default="small", show_default=True,
               help="Size preset: tiny (minutes, for tests), small (about an hour), full (tens of hours), or a YAML file.")
 @click.option("--seed", type=int, default=None, help="Seed for every random choice (default: the preset's, 0).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes (sessions render in parallel).")
+@click.option("--workers", type=int, default=None,
+              help="Worker processes rendering sessions in parallel [default: the CPU count, at most 4]. "
+                   "The output does not depend on it.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override one config value, e.g. --set fps=15 --set width=640 --set height=480. Repeatable.")
 @click.option("--preview", "preview", is_flag=True, help="Also write a contact sheet to OUT/preview.png.")
 @click.pass_context
-def command(ctx: click.Context, out: Path | None, preset: str, seed: int | None, workers: int, overrides: tuple[str, ...],
-            preview: bool) -> None:
+def command(ctx: click.Context, out: Path | None, preset: str, seed: int | None, workers: int | None,
+            overrides: tuple[str, ...], preview: bool) -> None:
     """Generate the world: a longitudinal, egocentric home corpus in the SAYCam layout.
 
     Three children filmed by a head camera at home from 6 to 32 months: videos, child-directed
@@ -43,6 +46,8 @@ def command(ctx: click.Context, out: Path | None, preset: str, seed: int | None,
     from babyvlm.errors import InputError
     from babyvlm.world import WorldConfig, contact_sheet, generate_world
 
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1)
     if workers < 1:
         raise InputError("--workers must be at least 1")
     name = preset if preset.endswith((".yaml", ".yml")) else f"world/{preset}"
