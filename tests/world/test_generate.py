@@ -62,6 +62,11 @@ def test_rerun_resumes_and_redoes_only_unfinished_sessions(tmp_path, micro_confi
     assert keep.stat().st_mtime_ns == mtime  # finished sessions are not redone
     assert (out / "videos" / f"{redo}.mp4").exists() and not (out / "videos" / f".{redo}.mp4.tmp").exists()
     assert text_files(out) == before
+    # the same folder with another config: its sessions are made again, not mixed in
+    generate_world(micro_config(children="[S, A]", annotation_rate=10), out)
+    assert keep.stat().st_mtime_ns != mtime
+    lines = (out / "annotations" / f"{stems[0]}.jsonl").read_text().splitlines()
+    assert json.loads(lines[0])["annotation_rate"] == 10
 
 
 def test_plan_covers_ages_rooms_and_children(world_config):

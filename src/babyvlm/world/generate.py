@@ -23,7 +23,14 @@ from babyvlm.world.audio import espeak_path
 from babyvlm.world.catalog import DOMAINS, categories
 from babyvlm.world.config import WorldConfig
 from babyvlm.world.plan import DAYS_PER_MONTH, SessionJob, birth_dates, plan_sessions
-from babyvlm.world.session import GENERATOR, GENERATOR_VERSION, generate_session, marker_path, session_done
+from babyvlm.world.session import (
+    GENERATOR,
+    GENERATOR_VERSION,
+    config_digest,
+    generate_session,
+    marker_path,
+    session_done,
+)
 
 log = logging.getLogger("babyvlm")
 
@@ -53,9 +60,18 @@ def generate_world(cfg: WorldConfig, out: str | Path, *, workers: int = 1) -> di
     write_config(cfg, out, section="world")
     exe = resolve_audio(cfg)
     jobs = plan_sessions(cfg)
-    todo = [j for j in jobs if not session_done(out, j.stem)]
+    digest = config_digest(cfg)
+    todo = [j for j in jobs if not session_done(out, j.stem, digest)]
     if len(todo) < len(jobs):
         log.info("resuming: %d of %d sessions already complete", len(jobs) - len(todo), len(jobs))
+    redo = [j.stem for j in todo if marker_path(out, j.stem).exists()]
+    if redo:
+        log.warning("%d sessions were made with another config and are made again (e.g. %s)", len(redo), redo[0])
+    planned = {j.stem for j in jobs}
+    stale = sorted(p.stem for p in (out / "videos").glob("*.mp4") if p.stem not in planned) if (out / "videos").is_dir() else []
+    if stale:
+        log.warning("%s holds %d sessions this config does not plan (e.g. %s); they will be read as part of the corpus: "
+                    "use a new --out folder", out, len(stale), stale[0])
     # longest first keeps workers busy to the end
     todo.sort(key=lambda j: (-j.duration, j.stem))
     seconds = sum(j.duration for j in todo)

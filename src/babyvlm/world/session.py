@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
+import hashlib
 import io
 import json
 import logging
@@ -51,9 +52,24 @@ def marker_path(out: Path, stem: str) -> Path:
     return out / MARKER_DIR / f"{stem}.json"
 
 
-def session_done(out: Path, stem: str) -> bool:
-    return marker_path(out, stem).exists() and (out / "videos" / f"{stem}.mp4").exists() \
-        and (out / "transcripts" / f"{stem}.csv").exists() and (out / "annotations" / f"{stem}.jsonl").exists()
+def config_digest(cfg: WorldConfig) -> str:
+    """A short digest of the config a session is made with (a rerun with another config redoes it)."""
+    data = json.dumps(dataclasses.asdict(cfg), sort_keys=True, default=str)
+    return hashlib.sha1(data.encode()).hexdigest()[:16]
+
+
+def session_done(out: Path, stem: str, digest: str | None = None) -> bool:
+    """All files of the session are there, and (given a digest) it was made with the same config."""
+    marker = marker_path(out, stem)
+    if not (marker.exists() and (out / "videos" / f"{stem}.mp4").exists()
+            and (out / "transcripts" / f"{stem}.csv").exists() and (out / "annotations" / f"{stem}.jsonl").exists()):
+        return False
+    if digest is None:
+        return True
+    try:
+        return json.loads(marker.read_text(encoding="utf-8")).get("config_digest") == digest
+    except (OSError, json.JSONDecodeError):
+        return False
 
 
 def prepare(job: SessionJob, cfg: WorldConfig):
@@ -114,6 +130,7 @@ def generate_session(job: SessionJob, cfg: WorldConfig, out: Path, espeak: str |
     write_text(out / "transcripts" / f"{job.stem}.csv", transcript_csv(job.stem, plan.utterances))
     write_text(out / "transcripts" / f"{job.stem}.srt", transcript_srt(plan.utterances))
     stats = session_stats(job, scene, plan, frames, utts, events, audio is not None, cfg.width, cfg.height)
+    stats["config_digest"] = config_digest(cfg)
     write_json(marker_path(out, job.stem), stats)
     return stats
 
