@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.ndimage import gaussian_filter
 
 from babyvlm.world.palette import COLORS, jitter, mix, tone
 
@@ -155,7 +154,10 @@ class Geometry:
 
 
 def _noise_tex(rng: np.random.Generator, n: int = 256, sigma: float = 2.0) -> np.ndarray:
-    t = gaussian_filter(rng.standard_normal((n, n)).astype(np.float32), sigma, mode="wrap")
+    """Smooth noise that tiles: white noise blurred (periodically, through the FFT) by a Gaussian."""
+    f = np.fft.fftfreq(n)
+    g = np.exp(-2.0 * (np.pi * sigma) ** 2 * (f[:, None] ** 2 + f[None, :] ** 2))
+    t = np.fft.ifft2(np.fft.fft2(rng.standard_normal((n, n))) * g).real.astype(np.float32)
     return t / (t.std() + 1e-6)
 
 
