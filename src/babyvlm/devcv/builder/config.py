@@ -73,8 +73,8 @@ class VocabConfig:
     form: str = "WS"
     categories: list[str] = field(default_factory=lambda: [
         "animals", "vehicles", "toys", "food_drink", "clothing", "body_parts", "household", "furniture_rooms",
-        "outside", "places",
-    ])
+        "outside",
+    ])  # the CDI's object nouns (not people, places, actions, ...)
     synonyms: dict[str, str] = field(default_factory=dict)  # extra label -> CDI word, on top of the built-in table
 
 

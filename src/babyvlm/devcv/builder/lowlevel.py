@@ -112,7 +112,7 @@ class ConfoundControl:
         self.forced = 0  # items where no candidate of the wanted kind existed
 
     def want_hit(self) -> bool:
-        return self.hits < self.target * (self.n + 1) - 0.5 + 1e-9 or (self.n == 0 and self.target >= 0.5)
+        return self.hits + 0.5 <= self.target * (self.n + 1) + 1e-9
 
     def choose(self, candidates: list, hit_of, rng: np.random.Generator):
         """A candidate (random among those of the wanted kind); `hit_of(c)` -> bool."""

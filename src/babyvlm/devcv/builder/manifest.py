@@ -49,7 +49,7 @@ def write_manifest(out: Path, cfg: DevCVBuildConfig, *, corpus: Path, kind: str,
         "total_images": sum(e["n_images"] for e in entries),
         "entries": entries,
         "tasks": {task_folder(t): {sp: task_info[t][sp] for sp in SPLITS if sp in task_info[t]} for t in tasks},
-        "config": to_dict(cfg) | {"detections": {**to_dict(cfg.detections),
+        "config": {k: v for k, v in to_dict(cfg).items() if k != "workers"} | {"detections": {**to_dict(cfg.detections),
                                                  "path": Path(cfg.detections.path).name if cfg.detections.path else None,
                                                  "frames": None}},
     }

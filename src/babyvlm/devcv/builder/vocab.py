@@ -114,6 +114,10 @@ class Vocabulary:
     """Maps labels onto CDI items and counts what is kept and dropped."""
 
     def __init__(self, form: str = "WS", categories: list[str] | None = None, synonyms: dict[str, str] | None = None):
+        if categories is None:
+            from babyvlm.devcv.builder.config import VocabConfig
+
+            categories = VocabConfig().categories
         self.words: dict[str, CDIWord] = {w.item: w for w in cdi_words(form, categories)}
         self.synonyms = {normalise_label(k): v for k, v in {**SYNONYMS, **(synonyms or {})}.items()}
         self.keys: dict[str, str] = {}

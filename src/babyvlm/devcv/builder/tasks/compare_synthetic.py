@@ -2,7 +2,8 @@
 
 Ratio bins (1:2, 2:3, 3:4) and area controls (equal item size, equal total area, area inverted
 against number) are crossed and taken in turn, so each bin x control cell holds the same number of
-items; both are recorded per item (`meta.stimulus`, and `notes` in the official style). The larger
+items; both are recorded per item in `meta.stimulus` (with the counts, sizes and areas; the official
+items have no `notes` here, so neither do ours). The larger
 set is on A or B equally often within each word. Copies are laid out in touching clusters (see
 `numeracy`). Low-level control: counting connected regions (ties: more foreground) picks the right
 image in half the items.
@@ -73,7 +74,6 @@ def build(ctx: TaskContext) -> TaskResult:
         info = [s[1] for s in sets]
         res.records.append({
             "id": f"compare_synthetic_{j}",
-            "notes": f"first should have {info[0]['count']} second should have {info[1]['count']}",
             "conversations": [{"from": "human", "value": prompt(term.plural)}, {"from": "gpt", "value": gold}],
             "image": paths,
             "meta": {"stimulus": {"ratio": ratio, "area_control": area, "counts": [x["count"] for x in info],

@@ -93,7 +93,9 @@ def select(events: list, answers: list[str], n: int, max_share: float, reuse: bo
         out.append((a, pick))
         counts[a] += 1
         per_word[(word_of(pick[0]), a)] += 1
-    while out and len(counts) > 1 and max(counts.values()) > max_share * len(out) + 1e-9:
+    # with few directions on offer, the cap cannot be below an even share of them
+    cap = max(max_share, 1.0 / max(1, sum(1 for a in answers if options[a])))
+    while out and len(counts) > 1 and max(counts.values()) > cap * len(out) + 1e-9:
         top = max(sorted(counts), key=lambda x: counts[x])
         i = max(j for j, (a, _) in enumerate(out) if a == top)
         out.pop(i)
