@@ -59,3 +59,28 @@ def test_cosine_with_warmup():
     assert f(0) == pytest.approx(0.1) and f(9) == pytest.approx(1.0)
     assert f(60) == pytest.approx(0.1 + 0.9 * 0.5, rel=1e-6)
     assert f(110) == pytest.approx(0.1) and f(500) == pytest.approx(0.1)
+
+
+def test_loader_workers_bf16_and_tensorboard(micro_cfg, toy_pretrain, tmp_path):
+    """Worker processes feed the same batches; bf16 autocast (CPU here) stays close; TensorBoard events exist."""
+    from babyvlm.train.stages import run_stage
+
+    base = ["stage2.init=[]", "stage2.max_steps=3", "stage2.val_samples=0", "stage2.batch_size=2"]
+    run_stage("2", tmp_path / "a", micro_cfg(*base, pretrain=toy_pretrain), preset="tiny")
+    run_stage("2", tmp_path / "b", micro_cfg(*base, "num_workers=1", "tensorboard=true", pretrain=toy_pretrain),
+              preset="tiny")
+    run_stage("2", tmp_path / "c", micro_cfg(*base, "precision=bf16", pretrain=toy_pretrain), preset="tiny")
+    a, b, c = (_losses(tmp_path / x) for x in "abc")
+    assert [x[1] for x in a] == [x[1] for x in b]
+    assert [x[1] for x in a] == pytest.approx([x[1] for x in c], rel=2e-2)
+    assert [x[1] for x in a] != [x[1] for x in c]  # autocast really ran in bf16
+    assert list((tmp_path / "b" / "stage2" / "tb").glob("events.out.tfevents.*"))
+
+
+def test_best_validation_checkpoint_and_separate_learning_rates(trained_run):
+    rows = read_jsonl(trained_run / "stage0a" / "metrics.jsonl")
+    vals = [r["val_loss"] for r in rows if "val_loss" in r]
+    assert len(vals) >= 2 and read_json(trained_run / "stage0a" / "done.json")["best_val_loss"] == min(vals)
+    first = next(r for r in read_jsonl(trained_run / "stage3" / "metrics.jsonl") if "loss" in r)
+    assert first["lr_vision"] == pytest.approx(first["lr_language"] / 5)  # tiny preset: 1e-4 vs 5e-4
+    assert first["lr_connector"] == first["lr_language"]
