@@ -170,12 +170,10 @@ class Renderer:
         if st.screen is not None:
             cx, bottom, size = st.screen
             ch = size * self.H
-            lvl = sprite.level_for(ch)
-            got = sprite.layer(lvl, st.pose, st.mirror)
+            got = sprite.layer(sprite.level_for(ch), st.pose, st.mirror)
             if got is None:
                 return None
-            layer, ox, oy = got
-            cw, chq = sprite.canvas_size(lvl)
+            layer, ox, oy, cw, chq = got
             left, top = cx * self.W - cw / 2, bottom * self.H - chq
         else:
             s = self.geo.f * zoom
@@ -183,12 +181,10 @@ class Renderer:
             x = self.W / 2 + wrap(st.phi - phi_c) * s
             if x < -2 * self.W or x > 3 * self.W:
                 return None
-            lvl = sprite.level_for(ch)
-            got = sprite.layer(lvl, st.pose, st.mirror)
+            got = sprite.layer(sprite.level_for(ch), st.pose, st.mirror)
             if got is None:
                 return None
-            layer, ox, oy = got
-            cw, chq = sprite.canvas_size(lvl)
+            layer, ox, oy, cw, chq = got
             left = x - cw / 2
             top = self.H / 2 + (st.tb - tilt_c) * s - chq
         return layer, int(round(left + ox)), int(round(top + oy))

@@ -22,6 +22,7 @@ from babyvlm.world.draw.painter import Painter
 from babyvlm.world.palette import grade
 
 LEVEL_STEP = 1.07
+_INV_LOG_STEP = 1.0 / math.log(LEVEL_STEP)
 COUNT = 128  # alpha from which a pixel counts as the object's (annotation masks)
 FAINT = 8  # alpha below which a pixel is not drawn at all
 
@@ -75,7 +76,7 @@ class Sprite:
     seed: int = 0
     shadow: bool = True
     _masters: dict[tuple[int, bool], tuple[Image.Image, tuple[int, int]]] = field(default_factory=dict)
-    _layers: dict[tuple[int, int, bool], tuple[Layer, int, int]] = field(default_factory=dict)
+    _layers: dict[tuple[int, int, bool], tuple[Layer, int, int, float, float] | None] = field(default_factory=dict)
 
     @property
     def master_w(self) -> int:
@@ -93,25 +94,25 @@ class Sprite:
         """The quantised size level for a canvas `height_px` pixels tall (level 0 = the master)."""
         if height_px <= 0:
             return -999
-        return int(round(math.log(height_px / self.master_h) / math.log(LEVEL_STEP)))
+        return int(round(math.log(height_px / self.master_h) * _INV_LOG_STEP))
 
-    def layer(self, level: int, pose: int = 0, mirror: bool = False) -> tuple[Layer, int, int] | None:
-        """The sprite at canvas height `master_h * LEVEL_STEP**level` and its offset (dx, dy) from the
-        canvas's top-left corner; None when it would be under 2 pixels."""
+    def layer(self, level: int, pose: int = 0, mirror: bool = False) -> tuple[Layer, int, int, float, float] | None:
+        """The sprite at canvas height `master_h * LEVEL_STEP**level`: (layer, its offset dx, dy from the
+        canvas's top-left corner, the canvas width and height); None when it would be under 2 pixels."""
         key = (level, pose, mirror)
-        if key not in self._layers:
+        got = self._layers.get(key)
+        if got is None and key not in self._layers:
             m, (ox, oy) = self.master(pose, mirror)
             s = LEVEL_STEP ** level
             w, h = max(1, round(m.width * s)), max(1, round(m.height * s))
-            if h < 2 or w < 2:
-                return None
-            img = m if (w, h) == m.size else m.resize((w, h), Image.Resampling.BILINEAR if s < 1 else Image.Resampling.BICUBIC)
-            self._layers[key] = (layer_from_rgba(img, with_shadow=self.shadow), round(ox * s), round(oy * s))
-        return self._layers[key]
+            if h >= 2 and w >= 2:
+                img = m if (w, h) == m.size else m.resize((w, h), Image.Resampling.BILINEAR if s < 1 else Image.Resampling.BICUBIC)
+                got = (layer_from_rgba(img, with_shadow=self.shadow), round(ox * s), round(oy * s),
+                       self.master_w * s, self.master_h * s)
+            self._layers[key] = got
+        return got
 
-    def canvas_size(self, level: int) -> tuple[float, float]:
-        s = LEVEL_STEP ** level
-        return self.master_w * s, self.master_h * s
+
 
 
 def render_master(spec: DrawSpec, look: Look, height_px: int, *, pose: int = 0, mirror: bool = False,
