@@ -17,6 +17,7 @@ import argparse
 import dataclasses
 import math
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -38,12 +39,20 @@ from babyvlm.world.room import render_panorama
 from babyvlm.world.session import prepare
 
 
-def world_speed(cfg: WorldConfig, workers: int) -> tuple[float, float]:
+def _cpu() -> float:
+    """CPU seconds used by this process and its (finished) children, e.g. worker processes, espeak-ng."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def world_speed(cfg: WorldConfig, workers: int) -> tuple[float, float, float]:
+    """(video seconds, wall seconds, CPU seconds) to generate `cfg` with `workers` processes."""
     with tempfile.TemporaryDirectory() as tmp:
-        t = time.perf_counter()
+        c, t = _cpu(), time.perf_counter()
         meta = generate_world(cfg, Path(tmp) / "w", workers=workers)
-        dt = time.perf_counter() - t
-    return meta["stats"]["hours"] * 3600, dt
+        dt, dc = time.perf_counter() - t, _cpu() - c
+    return meta["stats"]["hours"] * 3600, dt, dc
 
 
 def per_frame(cfg: WorldConfig, n: int = 200) -> list[tuple[str, float, float]]:
@@ -132,16 +141,18 @@ def main() -> None:
     print(f"world: {len(cfg.children)} children x {cfg.sessions_per_child} sessions x ~{cfg.session_seconds:.0f} s, "
           f"{cfg.width}x{cfg.height} @ {cfg.fps} fps, x264 {cfg.x264_preset}, {os.cpu_count()} CPUs, "
           f"load {os.getloadavg()[0]:.1f}")
-    print(f"{'workers':>8} {'video s':>8} {'wall s':>7} {'x real time':>12}")
+    print("x real time = video seconds per wall-clock second; per CPU s = video seconds per CPU second (all")
+    print("processes), which is what one idle core gives and does not depend on other load on the machine")
+    print(f"{'workers':>8} {'video s':>8} {'wall s':>7} {'CPU s':>7} {'x real time':>12} {'per CPU s':>10}")
     speeds = {}
     for w in (1, 2):
-        video, wall = world_speed(cfg, w)
+        video, wall, cpu = world_speed(cfg, w)
         speeds[w] = video / wall
-        print(f"{w:>8} {video:>8.0f} {wall:>7.1f} {video / wall:>11.1f}x")
-    print(f"2 workers / 1 worker: {speeds[2] / speeds[1]:.2f}x")
+        print(f"{w:>8} {video:>8.0f} {wall:>7.1f} {cpu:>7.1f} {video / wall:>11.1f}x {video / cpu:>9.1f}x")
+    print(f"2 workers / 1 worker: {speeds[2] / speeds[1]:.2f}x (load average now {os.getloadavg()[0]:.1f})")
     if shutil.which("espeak-ng"):
-        video, wall = world_speed(dataclasses.replace(cfg, audio="on"), 2)
-        print(f"with espeak-ng audio, 2 workers: {video / wall:.1f}x real time ({speeds[2] / (video / wall):.2f}x slower)")
+        video, wall, cpu = world_speed(dataclasses.replace(cfg, audio="on"), 2)
+        print(f"with espeak-ng audio, 2 workers: {video / wall:.1f}x real time, {video / cpu:.1f}x per CPU s")
     print()
     print(f"{'per frame':<12} {'ours ms':>8} {'alternative ms':>15} {'ratio':>7}")
     for name, ours, alt in per_frame(cfg):
