@@ -215,6 +215,7 @@ def build_toolbox(corpus: Path, out: Path, cfg: DevCVBuildConfig) -> BuildResult
     totals = sources.label_totals(indexes)
     vocab.kept.update(totals["kept"])
     vocab.dropped.update(totals["dropped"])
+    vocab.mapped.update(totals["mapped"])
 
     base_sig = {"config": {k: v for k, v in to_dict(cfg).items() if k not in ("workers", "tasks")},
                 "sessions": sessions, "index": [(s.stem, len(s.frames), len(s.events)) for s in indexes]}

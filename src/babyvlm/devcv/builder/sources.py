@@ -368,12 +368,7 @@ def _detections_session(stem: str, ims: list[dict[str, Any]], cfg: DevCVBuildCon
     for r in ims:
         objs = []
         for o in r["objects"]:
-            t = vocab.lookup(o["label"])
-            if r["t"] in keep:
-                if t is None:
-                    vocab.dropped[o["label"]] += 1
-                else:
-                    vocab.kept[t.item] += 1
+            t = vocab.map(o["label"]) if r["t"] in keep else vocab.lookup(o["label"])  # counted on 1-FPS frames
             if t is None:
                 continue
             objs.append(Obj(o["id"], t.item, o["box"], o["visible"]))
@@ -397,7 +392,7 @@ def _detections_session(stem: str, ims: list[dict[str, Any]], cfg: DevCVBuildCon
     events.sort(key=lambda e: (e.end, e.id))
     return _to_json(SessionIndex(stem, info.child if info else stem.split("_")[0], info.age_days if info else None,
                                  "detections", width, height, frames, events,
-                                 {"kept": dict(vocab.kept), "dropped": dict(vocab.dropped)}))
+                                 {"kept": dict(vocab.kept), "dropped": dict(vocab.dropped), "mapped": dict(vocab.mapped)}))
 
 
 # ---------------------------------------------------------------------------------------- (de)serialising
@@ -443,9 +438,10 @@ def load_index(work: Path, stem: str) -> dict[str, Any] | None:
     return d if d.get("version") == INDEX_VERSION else None
 
 
-def label_totals(indexes: list[SessionIndex]) -> dict[str, Counter]:
-    kept, dropped = Counter(), Counter()
+def label_totals(indexes: list[SessionIndex]) -> dict[str, Any]:
+    kept, dropped, mapped = Counter(), Counter(), {}
     for s in indexes:
         kept.update(s.labels.get("kept", {}))
         dropped.update(s.labels.get("dropped", {}))
-    return {"kept": kept, "dropped": dropped}
+        mapped.update(s.labels.get("mapped", {}))
+    return {"kept": kept, "dropped": dropped, "mapped": mapped}
