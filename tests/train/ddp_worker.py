@@ -23,7 +23,7 @@ def main(out: str, strategy: str, run: str, pretrain: str, accum: str) -> None:
     cfg = load_train_config("tiny", overrides=[
         *MICRO, *FAST_STAGES, "stage2.init=[]", "stage2.trainable=[vision,connector,language]",
         f"stage2.grad_accum={accum}", "stage2.batch_size=2", f"strategy={strategy}", "stage2.val_samples=0",
-        "stage2.formats=[mix_format]", "stage2.max_length=200"], values={"pretrain": pretrain})
+        "stage2.formats=[mix_format]", "stage2.max_length=200", "stage2.packing=true"], values={"pretrain": pretrain})
     rd = RunDir(run)
     try:
         task, _, _ = prepare_stage("2", rd, cfg, ctx)

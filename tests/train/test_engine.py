@@ -14,7 +14,7 @@ def _losses(run, stage="2"):
 
 
 FRESH = ["stage2.init=[]", "stage2.max_steps=6", "stage2.save_every=2", "stage2.val_samples=0",
-         "stage2.formats=[mix_format]", "stage2.lr=3e-3", "stage2.warmup_ratio=0.3"]
+         "stage2.formats=[mix_format]", "stage2.lr=3e-3", "stage2.warmup_ratio=0.3", "stage2.packing=true"]
 
 
 def test_resumed_run_reproduces_the_uninterrupted_losses(micro_cfg, toy_pretrain, tmp_path):

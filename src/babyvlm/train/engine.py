@@ -84,7 +84,8 @@ class Engine:
         self.task, self.scfg, self.tcfg, self.dir, self.ctx, self.desc = task, scfg, tcfg, stage_dir, ctx, desc
         self.device = ctx.device
         self.bf16 = use_bf16(tcfg.precision, self.device)
-        self.strategy = "fsdp" if (tcfg.strategy == "fsdp" and ctx.enabled) else "ddp"
+        # FSDP2 shards the language and vision-language stages; stage 0b (a ViT and its EMA teacher) is DDP
+        self.strategy = "fsdp" if (tcfg.strategy == "fsdp" and ctx.enabled and scfg.kind != "vision_ssl") else "ddp"
         self.fsdp = self.strategy == "fsdp" and ctx.enabled
         task.module.to(self.device)
         self.module = wrap(task.module, ctx, self.strategy, bf16=self.bf16)

@@ -147,8 +147,8 @@ def _describe(path: Path, ref: str, rd: RunDir) -> str:
 
 # --- building each kind of stage ----------------------------------------------------------------------
 
-def _fsdp(cfg: TrainConfig, ctx: DistContext) -> bool:
-    return cfg.strategy == "fsdp" and ctx.enabled
+def _fsdp(cfg: TrainConfig, ctx: DistContext, kind: str = "vlm") -> bool:
+    return cfg.strategy == "fsdp" and ctx.enabled and kind != "vision_ssl"
 
 
 def build_lm_task(stage, scfg, cfg, rd, ctx, processor, sources):
@@ -268,7 +268,7 @@ def build_vlm_task(stage, scfg, cfg, rd, ctx, processor, sources):
         raise InputError(f"stage {stage}: the model's vocabulary ({model.config.text_config.vocab_size}) is not "
                          f"the run's tokenizer's ({len(tok)})")
     if scfg.grad_checkpointing:
-        model.gradient_checkpointing_enable()
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     tpi = (model.config.vision_config.image_size // model.config.vision_config.patch_size) ** 2 + 1
     max_length = scfg.max_length or model.config.text_config.max_position_embeddings
     encoder = Encoder(tok, template=scfg.template, tokens_per_image=tpi, max_length=max_length)
@@ -374,7 +374,7 @@ def run_stage(stage: str, run: str | Path, cfg: TrainConfig, *, preset: str | No
             "steps": result["steps"], "resumed_from": result["resumed_from"], "seconds": round(result["seconds"], 2),
             "final": result["final"], "eval": result["eval"], "best_val_loss": task.best,
             "peak_memory_mb": round(result["peak_memory_mb"], 1), "world_size": ctx.world,
-            "strategy": ("fsdp" if _fsdp(cfg, ctx) else "ddp") if ctx.enabled else "single",
+            "strategy": ("fsdp" if _fsdp(cfg, ctx, scfg.kind) else "ddp") if ctx.enabled else "single",
             **run_info(),
         }
         if ctx.main:
