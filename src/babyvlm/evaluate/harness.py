@@ -48,6 +48,7 @@ class TaskData:
     path: Path
     items: list[Item]
     skipped: int = 0
+    prior_items: list[Item] | None = None  # the task's train split, where the data has one (baseline priors)
 
 
 @dataclass
@@ -105,10 +106,24 @@ def load_tasks(found: list[tuple[Task, Path]], cfg: EvalConfig, rejects: RejectL
         if cfg.limit > 0:
             items = items[: cfg.limit]
         task.setup(items)
-        out.append(TaskData(task, path, items, rejects.count - before))
+        out.append(TaskData(task, path, items, rejects.count - before, train_split_items(task, path, cfg)))
         log.info("%s: %d items from %s%s", task.name, len(items), path,
                  f" ({rejects.count - before} skipped)" if rejects.count > before else "")
     return out
+
+
+def train_split_items(task: Task, path: Path, cfg: EvalConfig) -> list[Item] | None:
+    """The task's items in the train split beside the evaluated split (DATA/train/<task>), if any."""
+    if task.suite != "devcv" or cfg.split == "train" or path.parent.name != cfg.split:
+        return None
+    train = task.locate(path.parent.parent / "train")
+    if train is None:
+        return None
+    try:
+        return task.load(train, skip_bad=True)
+    except (InputError, ValueError) as e:
+        log.warning("%s: train split at %s not usable for baseline priors (%s)", task.name, train, e)
+        return None
 
 
 def item_fingerprint(item: Item) -> str:
@@ -125,10 +140,10 @@ def run_task(adapter: ModelAdapter, td: TaskData, cfg: EvalConfig, cache: ItemCa
     """Outputs for every item of a task ({item id: output}), computing only those not cached."""
     task = td.task
     max_new = cfg.max_new_tokens or task.max_new_tokens
+    adapter.begin_task(task, td.items, td.prior_items)  # before cache_id: a baseline's id may depend on its prior
     keys = {item.id: cache.key(adapter.cache_id(), task.name, task.kind, getattr(task, "prompt", ""),
                                item_fingerprint(item), max_new) for item in td.items}
     pending = [item for item in td.items if keys[item.id] not in cache]
-    adapter.begin_task(task, td.items)
     bs = max(1, cfg.batch_size)
     with bar(desc=f"{adapter.name} {task.name}", total=len(td.items), unit="item", initial=len(td.items) - len(pending)) as b:
         for group in _chunks(pending, bs):

@@ -5,7 +5,8 @@
         is_baseline: bool
         supports_loglikelihood: bool
         def cache_id(self) -> str         identifies this model's outputs in the per-item cache
-        def begin_task(self, task, items) called before each task (baselines fit priors; models ignore it)
+        def begin_task(self, task, items, prior_items=None) called before each task (baselines fit priors
+                                      on prior_items, the task's train split when there is one; models ignore it)
         def generate(self, conversations, max_new_tokens) -> list[str]
         def loglikelihood(self, requests) -> list[tuple[float, int]]
         def close(self)
@@ -60,8 +61,9 @@ class ModelAdapter:
     def cache_id(self) -> str:
         return self.name
 
-    def begin_task(self, task: Any, items: list[Any]) -> None:
-        """Called before a task runs, with its loaded items. Real models ignore it."""
+    def begin_task(self, task: Any, items: list[Any], prior_items: list[Any] | None = None) -> None:
+        """Called before a task runs, with its loaded items and (when the data has one) the task's train
+        split. Real models ignore it."""
 
     def generate(self, conversations: list[Conversation], max_new_tokens: int = 16) -> list[str]:
         raise NotImplementedError

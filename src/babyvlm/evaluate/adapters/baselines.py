@@ -4,11 +4,14 @@
   the quoted directions), seeded per (seed, task, item, round); log-likelihoods are seeded random
   numbers (so likelihood tasks land at chance); free-text answers (captions) are another item's
   reference, drawn at random.
-- `blind`: never sees the images. It answers with the most common gold answer among the OTHER
-  items of the same prompt form (the question text without images, lowercased; memory: also the
-  round), falling back to the other items of the task; ties are broken by a seeded draw. This is
-  a leave-one-out text-only prior on the evaluated items themselves: an upper bound on what a
-  prior learned from a same-distribution train split would get. Log-likelihoods come from a word
+- `blind`: never sees the images. It answers with the most common gold answer of the task's
+  TRAIN split for the same prompt form (the question text without images, lowercased; memory: also
+  the round), falling back to the most common train answer of that round; ties are broken by a
+  seeded draw. Without a train split (e.g. a test-only release) it uses the most common answer of
+  the evaluated items per round, never per prompt form: an in-sample answer prior, the upper bound
+  of any guess from the answer distribution. (A leave-one-out prior on the evaluated items would
+  be wrong: on answer-balanced data it always picks an answer other than the item's own, scoring
+  0%, not chance.) Log-likelihoods come from a word
   unigram model of all the task's continuations (options, not answers), so it prefers phrases
   made of common words and cannot tell images apart (ties are coin flips). Captions: the other
   item's reference made of the most common words.
@@ -40,7 +43,7 @@ def prompt_form(text: str) -> str:
 
 class Baseline(ModelAdapter):
     is_baseline = True
-    version = 2  # bump when a baseline's behaviour changes (invalidates cached outputs)
+    version = 3  # bump when a baseline's behaviour changes (invalidates cached outputs)
 
     def __init__(self, options: AdapterOptions):
         self.seed = options.seed
@@ -54,7 +57,7 @@ class Baseline(ModelAdapter):
         key = ":".join(str(k) for k in (self.seed, self.name, m.get("task"), m.get("item_id"), m.get("round", 0), *extra))
         return random.Random(zlib.crc32(key.encode("utf-8")))
 
-    def begin_task(self, task: Any, items: list[Any]) -> None:
+    def begin_task(self, task: Any, items: list[Any], prior_items: list[Any] | None = None) -> None:
         self.task = task
 
 
@@ -63,8 +66,8 @@ class Baseline(ModelAdapter):
 class RandomBaseline(Baseline):
     name = "random"
 
-    def begin_task(self, task, items):
-        super().begin_task(task, items)
+    def begin_task(self, task, items, prior_items=None):
+        super().begin_task(task, items, prior_items)
         self.free = {i.id: task.gold(i) for i in items} if getattr(task, "free_text", False) else {}
 
     def generate(self, conversations, max_new_tokens=16):
@@ -99,8 +102,8 @@ def _majority(counter: Counter, rng: random.Random) -> str | None:
 class BlindBaseline(Baseline):
     name = "blind"
 
-    def begin_task(self, task, items):
-        super().begin_task(task, items)
+    def begin_task(self, task, items, prior_items=None):
+        super().begin_task(task, items, prior_items)
         self.answers: dict[tuple[str, int], str] = {}
         self.unigrams: Counter = Counter()
         kind = task.kind
@@ -113,28 +116,33 @@ class BlindBaseline(Baseline):
         if getattr(task, "free_text", False):
             self._captions(task, items)
             return
-        # (round, form) -> gold answers; the item's own answer is taken out before voting
-        keyed: list[tuple[str, int, str, str]] = []
-        for item in items:
-            golds = task.gold(item)
-            golds = golds if isinstance(golds, list) else [golds]
-            for r, ((human, _), g) in enumerate(zip(item.turns, golds)):
-                keyed.append((item.id, r, prompt_form(human), g))
+        self.prior_source = "train" if prior_items else "evaluated"
         by_form: dict[tuple[int, str], Counter] = {}
         by_round: dict[int, Counter] = {}
-        for _, r, form, g in keyed:
-            by_form.setdefault((r, form), Counter())[g] += 1
-            by_round.setdefault(r, Counter())[g] += 1
-        for item_id, r, form, g in keyed:
-            rng = random.Random(zlib.crc32(f"{self.seed}:blind:{task.name}:{item_id}:{r}".encode()))
-            same = by_form[(r, form)].copy()
-            same[g] -= 1
-            answer = _majority(same, rng)
-            if answer is None:
-                rest = by_round[r].copy()
-                rest[g] -= 1
-                answer = _majority(rest, rng)
-            self.answers[(item_id, r)] = answer if answer is not None else ""
+        for item in prior_items or items:
+            for r, form, g in self._turns(task, item):
+                by_round.setdefault(r, Counter())[g] += 1
+                if prior_items:  # per prompt form only from a separate sample: in-sample it leaks the answer
+                    by_form.setdefault((r, form), Counter())[g] += 1
+        for item in items:
+            for r, form, _ in self._turns(task, item):
+                rng = random.Random(zlib.crc32(f"{self.seed}:blind:{task.name}:{r}:{form}".encode()))
+                answer = _majority(by_form.get((r, form), Counter()), rng)
+                if answer is None:
+                    rng = random.Random(zlib.crc32(f"{self.seed}:blind:{task.name}:{r}".encode()))
+                    answer = _majority(by_round.get(r, Counter()), rng)
+                self.answers[(item.id, r)] = answer if answer is not None else ""
+
+    @staticmethod
+    def _turns(task, item):
+        golds = task.gold(item)
+        golds = golds if isinstance(golds, list) else [golds]
+        for r, ((human, _), g) in enumerate(zip(item.turns, golds)):
+            yield r, prompt_form(human), g
+
+    def cache_id(self) -> str:
+        # the answers depend on where the prior came from
+        return f"{super().cache_id()}:prior={getattr(self, 'prior_source', 'none')}"
 
     def _captions(self, task, items):
         golds = {i.id: task.gold(i) for i in items}
@@ -183,8 +191,8 @@ class PixelBaseline(Baseline):
             self._thumbs[key] = t
         return t
 
-    def begin_task(self, task, items):
-        super().begin_task(task, items)
+    def begin_task(self, task, items, prior_items=None):
+        super().begin_task(task, items, prior_items)
         self.gallery = []
         if getattr(task, "free_text", False):
             for item in items:
