@@ -1,0 +1,135 @@
+"""`babyvlm demo`: the whole framework on the generated world, end to end, resumable.
+
+world -> pretraining set (with the baby scorer trained on the corpus) -> DevCV Toolbox -> the tiny
+model trained through stages 0a, 0b, 1, 2, 3 -> evaluation on the DevCV test split beside the
+random, blind and pixel baselines -> report.md with plots. Outputs, under OUT:
+
+    world/  pretrain/  devcv/  run/ (training stages)  eval/  report.md  report_*.png  config.yaml
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babyvlm.config import build_config, to_dict, write_config
+from babyvlm.pipeline.steps import Steps
+
+log = logging.getLogger("babyvlm")
+
+STEP_NAMES = ["world", "pretrain", "devcv", "train", "eval", "report"]
+
+
+@dataclass
+class DemoConfig:
+    """Which preset each step uses, and `--set`-style overrides per step."""
+
+    seed: int = 0
+    workers: int = 2  # processes for the world, the pretraining build and the DevCV build
+    world: str = "world/small"
+    world_set: list[str] = field(default_factory=lambda: ["audio=off"])  # speech audio is not used downstream
+    pretrain: str = "pretrain/default"
+    pretrain_set: list[str] = field(default_factory=list)
+    devcv: str = "devcv/default"
+    devcv_set: list[str] = field(default_factory=list)
+    train: str = "tiny"
+    train_set: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=lambda: ["0a", "0b", "1", "2", "3"])
+    eval: str = "eval/default"
+    eval_set: list[str] = field(default_factory=list)
+    min_tasks_above_chance: int = 4  # the demo's bar: tasks whose 95% interval is clear of chance
+
+
+def load_demo_config(preset: str | None, overrides: tuple[str, ...] = (), seed: int | None = None,
+                     workers: int | None = None) -> DemoConfig:
+    values = {"seed": seed, "workers": workers}
+    return build_config(DemoConfig, section="demo", preset=preset, overrides=overrides, values=values)
+
+
+def _world(cfg: DemoConfig, out: Path) -> dict[str, Any]:
+    from babyvlm.world import WorldConfig, generate_world
+
+    wcfg = build_config(WorldConfig, section="world", preset=cfg.world, overrides=cfg.world_set,
+                        values={"seed": cfg.seed}).check()
+    meta = generate_world(wcfg, out, workers=cfg.workers)
+    return meta["stats"]
+
+
+def _pretrain(cfg: DemoConfig, corpus: Path, out: Path) -> dict[str, Any]:
+    from babyvlm.pretrain.build import build
+    from babyvlm.pretrain.config import PretrainConfig
+
+    pcfg = build_config(PretrainConfig, section="pretrain", preset=cfg.pretrain, overrides=cfg.pretrain_set,
+                        values={"seed": cfg.seed, "workers": cfg.workers})
+    res = build(corpus, out, pcfg)
+    return {"video_hours": res.video_hours, "counts": res.stats.get("counts"),
+            "filter_quality": res.stats.get("filter_quality"), "scorer_seconds": round(res.scorer_seconds, 1)}
+
+
+def _devcv(cfg: DemoConfig, corpus: Path, out: Path) -> dict[str, Any]:
+    from babyvlm.devcv.builder import DevCVBuildConfig, build_toolbox
+
+    dcfg = build_config(DevCVBuildConfig, section="devcv", preset=cfg.devcv, overrides=cfg.devcv_set,
+                        values={"seed": cfg.seed, "workers": cfg.workers})
+    res = build_toolbox(corpus, out, dcfg)
+    return {"counts": res.counts, "shortfalls": res.shortfalls}
+
+
+def _train(cfg: DemoConfig, pretrain: Path, devcv: Path, run: Path, echo: Callable[[str], None]) -> dict[str, Any]:
+    from babyvlm.train.config import load_train_config
+    from babyvlm.train.stages import run_stage
+
+    tcfg = load_train_config(cfg.train, overrides=cfg.train_set,
+                             values={"seed": cfg.seed, "pretrain": pretrain, "devcv": devcv})
+    summary = {}
+    for s in cfg.stages:
+        rec = run_stage(s, run, tcfg, preset=cfg.train)
+        summary[s] = {"steps": rec["steps"], "seconds": rec["seconds"], "final": rec.get("final", {}),
+                      "eval": rec.get("eval", {})}
+        loss = rec.get("final", {}).get("loss")
+        echo(f"      stage {s}: {rec['steps']} steps in {rec['seconds']:.0f} s" +
+             (f", final loss {loss:.3f}" if loss is not None else ""))
+    return summary
+
+
+def _eval(cfg: DemoConfig, model_dir: Path, devcv: Path, out: Path) -> dict[str, Any]:
+    from babyvlm.evaluate.config import EvalConfig
+    from babyvlm.evaluate.harness import evaluate
+
+    ecfg = build_config(EvalConfig, section="eval", preset=cfg.eval, overrides=cfg.eval_set,
+                        values={"seed": cfg.seed})
+    results = evaluate(f"hf:{model_dir}", devcv, out, ecfg)
+    return {"overall": results.get("overall", {})}
+
+
+def run_demo(out: str | Path, cfg: DemoConfig, *, echo: Callable[[str], None] = print) -> Path:
+    """Run (or resume) the demo into OUT; returns the report's path."""
+    from babyvlm.pipeline.report import write_demo_report
+    from babyvlm.train.rundir import RunDir
+
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # busy-waiting OpenMP threads fight on 2 cores
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_config(cfg, out, section="demo")
+    steps = Steps(out, STEP_NAMES, echo=echo)
+    world, pretrain, devcv, run, evald = (out / n for n in ("world", "pretrain", "devcv", "run", "eval"))
+    settings = to_dict(cfg)
+
+    steps.run("world", {"world": cfg.world, "set": cfg.world_set, "seed": cfg.seed}, lambda: _world(cfg, world))
+    steps.run("pretrain", {"p": cfg.pretrain, "set": cfg.pretrain_set, "seed": cfg.seed, "up": steps.record("world")["fingerprint"]},
+              lambda: _pretrain(cfg, world, pretrain))
+    steps.run("devcv", {"d": cfg.devcv, "set": cfg.devcv_set, "seed": cfg.seed, "up": steps.record("world")["fingerprint"]},
+              lambda: _devcv(cfg, world, devcv))
+    steps.run("train", {"t": cfg.train, "set": cfg.train_set, "stages": cfg.stages, "seed": cfg.seed,
+                        "up": [steps.record(n)["fingerprint"] for n in ("pretrain", "devcv")]},
+              lambda: _train(cfg, pretrain, devcv, run, echo))
+    model_dir = RunDir(run).model_dir(cfg.stages[-1])
+    steps.run("eval", {"e": cfg.eval, "set": cfg.eval_set, "seed": cfg.seed, "up": steps.record("train")["fingerprint"]},
+              lambda: _eval(cfg, model_dir, devcv, evald))
+    report = steps.run("report", {"all": settings, "up": steps.record("eval")["fingerprint"], "v": 1},
+                       lambda: str(write_demo_report(out, cfg, steps.timings())))
+    return Path(report)
