@@ -1,0 +1,76 @@
+"""The whole chain on the tiny world: `babyvlm demo` (and its resume) and `babyvlm curve`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from babyvlm.cli import main
+from babyvlm.corpus import open_corpus
+from babyvlm.pipeline.curve import DAYS_PER_MONTH, corpus_view
+from babyvlm.pipeline.demo import STEP_NAMES
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out), "--config", "demo/tiny"]) == 0
+    return out
+
+
+def test_demo_writes_every_output(demo_dir):
+    for sub in ("world/corpus.json", "pretrain/stats.json", "pretrain/train/mix_format.json",
+                "devcv/MANIFEST.json", "devcv/test/count/data.json", "run/stage3/model/config.json",
+                "eval/results.json", "eval/scores.json", "report.md", "report_losses.png", "config.yaml"):
+        assert (demo_dir / sub).exists(), sub
+    report = (demo_dir / "report.md").read_text()
+    for heading in ("## Time per step", "## The world", "## Pretraining set", "## Training", "## DevCV Toolbox"):
+        assert heading in report
+    results = json.loads((demo_dir / "eval" / "results.json").read_text())
+    assert set(results["baselines"]) == {"random", "blind", "pixel"}
+    # every DevCV task of the build was evaluated, and the table has a row for each
+    assert len(results["tasks"]) == 12
+    for name in results["tasks"]:
+        assert f"| {name} (n=" in report
+    for s in ("0a", "0b", "1", "2", "3"):
+        assert (demo_dir / "run" / f"stage{s}" / "done.json").exists()
+
+
+def test_demo_rerun_resumes_without_redoing_work(demo_dir, capsys):
+    before = (demo_dir / "eval" / "results.json").read_bytes()
+    assert main(["demo", "--out", str(demo_dir), "--config", "demo/tiny"]) == 0
+    out = capsys.readouterr().out
+    for name in STEP_NAMES[:-1]:
+        assert f"{name}: done earlier" in out
+    assert (demo_dir / "eval" / "results.json").read_bytes() == before
+
+
+def test_corpus_view_keeps_sessions_up_to_the_age(demo_dir, tmp_path):
+    ages = sorted(e.age_days for e in open_corpus(demo_dir / "world").entries)
+    cut = ages[len(ages) // 2]
+    n, hours = corpus_view(demo_dir / "world", tmp_path / "view", cut)
+    view = open_corpus(tmp_path / "view")
+    assert n == len(view.entries) == sum(a <= cut for a in ages) and hours > 0
+    assert all(e.age_days <= cut for e in view.entries)
+    assert (tmp_path / "view" / "corpus.json").exists()
+
+
+def test_curve_on_the_tiny_world(demo_dir, tmp_path):
+    out = tmp_path / "curve"
+    assert main(["curve", str(demo_dir / "world"), "--out", str(out), "--config", "curve/tiny",
+                 "--devcv", str(demo_dir / "devcv"), "--ages", "14,32"]) == 0
+    curve = json.loads((out / "curve.json").read_text())
+    assert curve["ages"] == [14.0, 32.0]
+    first, last = curve["rows"]
+    assert first["sessions"] < last["sessions"]  # more experience at 32 months
+    assert first["video_hours"] < last["video_hours"]
+    assert set(first["tasks"]) == set(last["tasks"]) and len(first["tasks"]) == 12
+    for row in curve["rows"]:
+        for t in row["tasks"].values():
+            assert t["value"] is None or 0.0 <= t["value"] <= 1.0
+    table = (out / "curve.md").read_text()
+    assert "| count |" in table and "14 mo" in table and "32 mo" in table
+    assert (out / "curve.png").stat().st_size > 10_000
+    # the 14-month model only saw sessions recorded by then
+    assert all(e.age_days <= 14 * DAYS_PER_MONTH for e in open_corpus(out / "age_14" / "corpus").entries)
