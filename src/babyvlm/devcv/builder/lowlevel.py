@@ -114,11 +114,12 @@ class ConfoundControl:
     def want_hit(self) -> bool:
         return self.hits + 0.5 <= self.target * (self.n + 1) + 1e-9
 
-    def choose(self, candidates: list, hit_of, rng: np.random.Generator):
-        """A candidate (random among those of the wanted kind); `hit_of(c)` -> bool."""
+    def choose(self, candidates: list, hit_of, rng: np.random.Generator, want: bool | None = None):
+        """A candidate (random among those of the wanted kind); `hit_of(c)` -> bool. `want` overrides
+        the kind the running share asks for (for patterns over several items)."""
         if not candidates:
             return None
-        want = self.want_hit()
+        want = self.want_hit() if want is None else want
         marked = [(c, bool(hit_of(c))) for c in candidates]
         good = [m for m in marked if m[1] == want]
         if not good:

@@ -11,10 +11,15 @@ found by matching pixels. The new object's position is balanced over A/B per rou
 Low-level control: an option that is new is usually also the one least like every earlier image in
 raw pixels. For every round after the first, candidate (old view, new object) pairs are drawn - the
 new object among several unused words - and one is kept so that the pixel-novelty statistic points
-at the new object in half the rounds.
+at the new object in half the rounds. In the test rounds the two appearances of each learned
+object follow the patterns (right, right), (right, wrong), (wrong, right), (wrong, wrong) in turn,
+so that the statistic gets both appearances of an object right (the adjusted score) a quarter of
+the time, not just half of the rounds right.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import numpy as np
 from PIL import ImageEnhance, ImageOps
@@ -23,8 +28,9 @@ from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
 
-CANDIDATES = 4
-NEW_WORDS = 4  # unused words tried as the new object of a round
+OLD_VIEWS = 5  # views of the old object tried per round
+NEW_WORDS = 10  # unused words tried as the new object of a round
+PATTERNS = ((True, True), (True, False), (False, True), (False, False))  # unused words tried as the new object of a round
 
 
 class View:
@@ -66,6 +72,7 @@ def build(ctx: TaskContext) -> TaskResult:
     control = ll.ConfoundControl("option least like the earlier images (test rounds)", 0.5)
     learn_control = ll.ConfoundControl("option least like the earlier images (learning rounds)", 0.5)
     side = ctx.cfg.image.crop_side
+    realised: Counter = Counter()  # (first, second) test appearances the pixel statistic gets right
     for k in range(ctx.n):
         instance: dict[str, list] = {}  # word -> observations of the one instance used for it
 
@@ -78,6 +85,7 @@ def build(ctx: TaskContext) -> TaskResult:
             return View(ctx, ctx.pick(instance[w]), rng)
 
         unused = [words[int(i)] for i in rng.permutation(len(words))]
+        patterns: dict[str, bool] = {}  # learned object -> whether its first test appearance was a "hit"
         learned: list[str] = []
         rounds: list[tuple[list[str], list[View], str]] = []  # (labels, views, gold letter)
         first_word = unused.pop()
@@ -95,14 +103,30 @@ def build(ctx: TaskContext) -> TaskResult:
                     order = [order[int(i)] for i in rng.permutation(len(order))]
                 old = order[r - n_learn]
             stack = np.stack(shown)
-            trials = []
+            # views of the old object and new-object candidates are drawn separately, and every pairing
+            # of the two is a candidate: cheap (a thumbnail per view), and both outcomes usually exist
             tries = unused[-NEW_WORDS:]
-            for c in range(CANDIDATES):
-                nw = tries[c % len(tries)]
-                a, b = new_view(old), new_view(nw)
-                hit = ll.min_distance(b.thumb(), stack) > ll.min_distance(a.thumb(), stack)
-                trials.append((nw, a, b, hit))
-            nw, a, b, _ = (control if r >= n_learn else learn_control).choose(trials, lambda t: t[3], rng)
+            olds = [new_view(old) for _ in range(OLD_VIEWS)]
+            news = [(w, new_view(w)) for w in tries]
+            d_old = [ll.min_distance(v.thumb(), stack) for v in olds]
+            d_new = [ll.min_distance(v.thumb(), stack) for _, v in news]
+            trials = [(news[j][0], olds[i], news[j][1], d_new[j] > d_old[i])
+                      for i in range(len(olds)) for j in range(len(news))]
+            if r >= n_learn:
+                # the outcome wanted for this appearance: the pattern realised least often so far that
+                # is still open given how the object's first appearance turned out
+                first_hit = patterns.get(old)
+                opts = [p for p in PATTERNS if first_hit is None or p[0] == first_hit]
+                low = min(realised[p] for p in opts)
+                best = [p for p in opts if realised[p] == low]
+                want = best[int(rng.integers(len(best)))][0 if first_hit is None else 1]
+                nw, a, b, hit = control.choose(trials, lambda t: t[3], rng, want=want)
+                if first_hit is None:
+                    patterns[old] = hit
+                else:
+                    realised[(first_hit, hit)] += 1
+            else:
+                nw, a, b, _ = learn_control.choose(trials, lambda t: t[3], rng)
             unused.remove(nw)
             for w in tries:  # words tried but not taken keep no instance (a later round may draw another)
                 if w != nw and w not in learned:
@@ -124,5 +148,7 @@ def build(ctx: TaskContext) -> TaskResult:
         novel = [labs[0] if g == "A" else labs[1] for labs, _, g in rounds[n_learn:]]
         res.records.append({"id": f"memory_task_{k}", "labels": labels, "conversations": conv, "image": paths,
                             "meta": {"learned": learned, "novel": novel}})
-    res.stats = {"controls": [control.summary(), learn_control.summary()], "words": len(words)}
+    res.stats = {"controls": [control.summary(), learn_control.summary()], "words": len(words),
+                 "test_patterns": {f"{'right' if a else 'wrong'},{'right' if b else 'wrong'}": realised[(a, b)]
+                                   for a, b in PATTERNS}}
     return res
