@@ -44,9 +44,9 @@ def _rss_mb() -> float:
 def _load(data: Path, preset: str, n: int):
     from babyvlm.model.processor import build_processor
     from babyvlm.model.tokenizer import train_tokenizer
+    from babyvlm.train.builders import text_lines
     from babyvlm.train.config import load_train_config
     from babyvlm.train.samples import load_pretrain_samples
-    from babyvlm.train.stages import text_lines
 
     cfg = load_train_config(preset)
     tok = train_tokenizer(text_lines(data, "train"), vocab_size=cfg.model.text.vocab_size)
