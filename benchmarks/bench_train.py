@@ -145,24 +145,33 @@ def run_variant(name: str, args) -> dict:
 
 
 def paper_gpu(args) -> dict:
-    """The paper preset on one GPU: a stage-3 step (everything trainable, bf16 autocast)."""
+    """The paper preset on one GPU: stage-3 steps (everything trainable, bf16 autocast).
+
+    `--paper-model tiny --paper-device cpu` runs the same code on a small model, to check it runs."""
+    from transformers import LlavaForConditionalGeneration
+
     from babyvlm.model.build import _construct, init_weights
     from babyvlm.model.config import load_model_config, to_hf_config
     from babyvlm.train.objectives import VLMObjective
 
-    cfg = load_model_config("paper")
+    dev = torch.device(args.paper_device)
+    cuda = dev.type == "cuda"
+
+    def sync():
+        if cuda:
+            torch.cuda.synchronize()
+
+    cfg = load_model_config(args.paper_model)
     hf = to_hf_config(cfg, vocab_size=cfg.text.vocab_size, image_token_id=4, bos=1, eos=2, pad=0)
     hf._attn_implementation = "sdpa"
-    from transformers import LlavaForConditionalGeneration
-
     model = _construct(LlavaForConditionalGeneration, hf)
     init_weights(model, std=0.02, n_layers=cfg.text.layers)
     if args.grad_checkpointing:
-        model.gradient_checkpointing_enable()
-    obj = VLMObjective(model).cuda()
-    opt = torch.optim.AdamW(obj.parameters(), lr=1e-5, fused=True)
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    obj = VLMObjective(model).to(dev)
+    opt = torch.optim.AdamW(obj.parameters(), lr=1e-5, **({"fused": True} if cuda else {}))
     tpi = cfg.tokens_per_image
-    out = {}
+    bf16 = cuda and torch.cuda.is_bf16_supported()
 
     def batch(n_rows: int, length: int, images_per_row: int):
         ids = torch.randint(10, cfg.text.vocab_size, (n_rows, length))
@@ -172,10 +181,10 @@ def paper_gpu(args) -> dict:
         labels = ids.clone()
         labels[ids == 4] = -100
         pix = torch.randn(n_rows * images_per_row, 3, cfg.vision.image_size, cfg.vision.image_size)
-        return {"input_ids": ids.cuda(), "labels": labels.cuda(), "pixel_values": pix.cuda()}
+        return {"input_ids": ids.to(dev), "labels": labels.to(dev), "pixel_values": pix.to(dev)}
 
     def step(b):
-        with torch.autocast("cuda", dtype=torch.bfloat16):
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
             loss, n = obj(**b)
             (loss / n).backward()
         torch.nn.utils.clip_grad_norm_(obj.parameters(), 1.0)
@@ -189,26 +198,30 @@ def paper_gpu(args) -> dict:
     b = batch(rows, length, imgs)
     for _ in range(2):
         step(b)
-    torch.cuda.synchronize()
+    sync()
     t = time.perf_counter()
     for _ in range(args.paper_steps):
         step(b)
-    torch.cuda.synchronize()
+    sync()
     dt = (time.perf_counter() - t) / args.paper_steps
     T = rows * length
     L, d = cfg.text.layers, cfg.text.hidden_size
-    flops = 6 * n_lm * T + 12 * L * d * length * T  # dense matmuls + causal attention (both passes)
-    flops += 6 * n_vit * tpi * rows * imgs + 12 * cfg.vision.layers * cfg.vision.hidden_size * tpi * tpi * rows * imgs
-    out.update(step_s=dt, tokens_per_s=T / dt, mfu=flops / dt / (args.peak_tflops * 1e12), rows=rows, length=length)
-    # a Memory item: 29 images in one conversation (~6,100 tokens), one row
-    torch.cuda.reset_peak_memory_stats()
+    flops = 6 * n_lm * T + 6 * L * d * length * T  # dense matmuls + causal attention (half the square), 3 passes
+    n_img = rows * imgs
+    flops += 6 * n_vit * tpi * n_img + 12 * cfg.vision.layers * cfg.vision.hidden_size * tpi * tpi * n_img
+    out = {"step_s": dt, "tokens_per_s": T / dt, "mfu": flops / dt / (args.peak_tflops * 1e12), "rows": rows,
+           "length": length, "model": args.paper_model, "device": str(dev)}
+    # a Memory item: 29 images in one conversation (about 6,100 tokens with the paper's 197 per image), one row
+    mem_len = 29 * (tpi + 4) + 400
+    if cuda:
+        torch.cuda.reset_peak_memory_stats()
     try:
-        step(batch(1, 29 * (tpi + 4) + 400, 29))
-        torch.cuda.synchronize()
-        out["memory_item"] = {"fits": True, "peak_gb": torch.cuda.max_memory_allocated() / 2**30,
-                              "tokens": 29 * (tpi + 4) + 400}
-    except torch.cuda.OutOfMemoryError:
-        out["memory_item"] = {"fits": False}
+        step(batch(1, mem_len, 29))
+        sync()
+        out["memory_item"] = {"fits": True, "tokens": mem_len,
+                              "peak_gb": torch.cuda.max_memory_allocated() / 2**30 if cuda else float("nan")}
+    except torch.OutOfMemoryError:
+        out["memory_item"] = {"fits": False, "tokens": mem_len}
     return out
 
 
@@ -240,9 +253,17 @@ def main() -> None:
     ap.add_argument("--paper-length", type=int, default=2048)
     ap.add_argument("--paper-steps", type=int, default=10)
     ap.add_argument("--grad-checkpointing", action="store_true")
+    ap.add_argument("--paper-model", default="paper", help=argparse.SUPPRESS)  # tiny: a code check on CPU
+    ap.add_argument("--paper-device", default="cuda", help=argparse.SUPPRESS)
+    ap.add_argument("--paper-only", action="store_true", help="only part 3")
     args = ap.parse_args()
     if args.variant:
         print(json.dumps(run_variant(args.variant, args)))
+        return
+    if args.paper_only:
+        if args.paper_device == "cuda" and not torch.cuda.is_available():
+            raise SystemExit("no CUDA device here")
+        print(json.dumps(paper_gpu(args)))
         return
     if args.data is None:
         from babyvlm.train.toyset import write_pretrain_set
@@ -272,11 +293,11 @@ def main() -> None:
           f"padding share {q['pad_share']:.0%} -> {p['pad_share']:.0%}; steps {q['steps']} -> {p['steps']}")
     if torch.cuda.is_available():
         r = paper_gpu(args)
-        print(f"paper preset on {torch.cuda.get_device_name()}: {r['rows']}x{r['length']} tokens/step, "
+        print(f"{r['model']} preset on {torch.cuda.get_device_name()}: {r['rows']}x{r['length']} tokens/step, "
               f"step {r['step_s']:.3f} s, {r['tokens_per_s']:.0f} tokens/s, MFU {r['mfu']:.1%}")
         m = r["memory_item"]
         print("memory item (29 images): " + (f"fits, peak {m['peak_gb']:.1f} GiB ({m['tokens']} tokens)" if m["fits"]
-                                             else "out of memory"))
+                                             else f"out of memory ({m['tokens']} tokens)"))
     else:
         print("paper preset: no CUDA device here; not measured")
 
