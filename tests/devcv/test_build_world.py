@@ -248,3 +248,18 @@ def test_cli_build_and_errors(tiny_world, tmp_path, capsys):
     assert "no session has annotations" in capsys.readouterr().err
     assert main(["devcv", "build", "--help"]) == 0
     assert "Example:" in capsys.readouterr().out
+
+
+def test_a_broken_session_is_a_reject_and_the_rest_still_builds(tiny_world, tmp_path):
+    import shutil
+
+    copy = tmp_path / "world"
+    shutil.copytree(tiny_world, copy)
+    victim = sorted((copy / "videos").iterdir())[0]
+    victim.write_bytes(victim.read_bytes()[:3000])  # truncated: no decodable frames
+    out = tmp_path / "out"
+    res = build_toolbox(copy, out, _cfg("tasks=[subitizing]", "workers=2"))
+    lines = [json.loads(x) for x in (out / "rejects.jsonl").read_text().splitlines()]
+    assert any(victim.name in r["source"] and "session skipped" in r["reason"] for r in lines)
+    assert sum(len(v) for v in res.sessions.values()) == 5 and victim.stem not in sum(res.sessions.values(), [])
+    assert res.counts["subitizing"]["test"] > 0

@@ -66,8 +66,12 @@ def _index_params(cfg: DevCVBuildConfig) -> dict[str, Any]:
 
 
 def _index_world_job(args) -> dict[str, Any]:
+    """One session's index, or {"error": reason} for a session that cannot be read (a reject, not a crash)."""
     stem, child, age, video, ann, cfg, work = args
-    return sources.index_world_session(stem, child, age, video, ann, cfg, work)
+    try:
+        return sources.index_world_session(stem, child, age, video, ann, cfg, work)
+    except InputError as e:
+        return {"stem": stem, "error": str(e), "source": video}
 
 
 def collect_sessions(corpus: Path, cfg: DevCVBuildConfig, work: Path, rejects: RejectLog) -> tuple[list[sources.SessionIndex], str]:
@@ -115,23 +119,23 @@ def collect_sessions(corpus: Path, cfg: DevCVBuildConfig, work: Path, rejects: R
     done: dict[str, dict[str, Any]] = dict(cached)
     if jobs:
         workers = max(1, min(cfg.workers, len(jobs)))
+
+        def keep(d: dict[str, Any]) -> None:  # saved as each session finishes: a killed run resumes
+            if "error" in d:
+                rejects.add(Reject(source=d["source"], reason=f"session skipped: {d['error']}", step="devcv"))
+                return
+            d["params"] = params
+            sources.save_index(work, d)
+            done[d["stem"]] = d
+
         if workers > 1:
             with ProcessPoolExecutor(workers) as ex:
-                results = ex.map(_index_world_job, jobs)
-                for d in progress(results, desc="indexing sessions", total=len(jobs), unit="session"):
-                    d["params"] = params
-                    sources.save_index(work, d)
-                    done[d["stem"]] = d
+                for d in progress(ex.map(_index_world_job, jobs), desc="indexing sessions", total=len(jobs),
+                                  unit="session"):
+                    keep(d)
         else:
             for job in progress(jobs, desc="indexing sessions", total=len(jobs), unit="session"):
-                try:
-                    d = _index_world_job(job)
-                except InputError as e:
-                    rejects.add(Reject(source=job[3], reason=str(e), step="devcv"))
-                    continue
-                d["params"] = params
-                sources.save_index(work, d)
-                done[d["stem"]] = d
+                keep(_index_world_job(job))
     return [sources.from_json(done[s]) for s in sorted(done)], "world"
 
 
