@@ -221,7 +221,8 @@ def build_toolbox(corpus: Path, out: Path, cfg: DevCVBuildConfig) -> BuildResult
     vocab.dropped.update(totals["dropped"])
     vocab.mapped.update(totals["mapped"])
 
-    base_sig = {"config": {k: v for k, v in to_dict(cfg).items() if k not in ("workers", "tasks")},
+    # per task: its own size `n` is added below, so other tasks' sizes do not force a rebuild
+    base_sig = {"config": {k: v for k, v in to_dict(cfg).items() if k not in ("workers", "tasks", "items", "task_items")},
                 "sessions": sessions, "index": [(s.stem, len(s.frames), len(s.events)) for s in indexes]}
     pools = {sp: Pool(sp, [s for s in indexes if s.split == sp], vocab, cfg.objects) for sp in SPLITS}
     jobs, task_info = [], {t: {} for t in tasks}
