@@ -33,8 +33,17 @@ def _grads(tmp_path, toy_pretrain, strategy: str, nproc: int) -> dict:
     run = tmp_path / f"run_{strategy}_{nproc}"
     accum = str(2 // nproc)  # the same global batch: 2 micro-batches of 2 samples
     worker = [str(WORKER), str(out), strategy, str(run), str(toy_pretrain), accum]
-    if nproc == 1:
-        _run([sys.executable, *worker])
+    if nproc == 1:  # in this process (saves starting a third interpreter)
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("ddp_worker", WORKER)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        threads = torch.get_num_threads()
+        try:
+            mod.main(*worker[1:])
+        finally:
+            torch.set_num_threads(threads)
     else:
         _run([sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(nproc), "--master_addr",
               "127.0.0.1", "--master_port", str(_port()), *worker])
