@@ -81,7 +81,7 @@ class VocabConfig:
 @dataclass
 class ImageConfig:
     jpeg_quality: int = 90
-    crop_side: int = 224  # longer side of object crops (picture vocabulary, memory, left/right, ...)
+    crop_side: int = 224  # longer side of object crops at most (picture vocabulary, memory, left/right, ...)
     crop_margin: float = 0.15  # context around a box, as a fraction of its size on each side
     canvas: tuple[int, int] = (320, 240)  # synthetic numeracy stimuli (width, height)
 

@@ -13,6 +13,7 @@ from babyvlm.devcv.builder.imaging import FrameStore, ImageWriter, expand_box, f
 from babyvlm.devcv.builder.pool import Observation, Pool
 
 LETTERS = "ABCDEFGH"
+MIN_CROP_SIDE = 112  # pixels: small objects are still shown at a readable size
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
@@ -69,7 +70,9 @@ class TaskContext:
         if window is None:
             window = expand_box(self.pool.obj(ob).box, self.cfg.image.crop_margin, f.width, f.height)
         im = self.frame_image(ob).crop(window)
-        return fit(im, side or self.cfg.image.crop_side)
+        # at most `crop_side`, and no more than twice the crop's own pixels (upscaling adds nothing)
+        longest = max(window[2] - window[0], window[3] - window[1])
+        return fit(im, min(side or self.cfg.image.crop_side, max(MIN_CROP_SIDE, 2 * longest)))
 
     def thumb(self, ob: Observation, window: tuple[int, int, int, int], mirror: bool = False):
         """The low-level thumbnail of a crop, straight from the frame (cheaper than `crop` + `thumb`)."""

@@ -70,8 +70,10 @@ def encode(im: Image.Image, fmt: str, quality: int = 90) -> bytes:
     return buf.getvalue()
 
 
-def encode_gif(frames: list[Image.Image], ms_per_frame: int = 500) -> bytes:
+def encode_gif(frames: list[Image.Image], ms_per_frame: int = 500, scale: float = 0.5) -> bytes:
+    """An animation of the frames (a preview: half size, 128 colours; the frames themselves are the item)."""
     buf = io.BytesIO()
+    frames = [f.resize((max(1, round(f.width * scale)), max(1, round(f.height * scale))), Image.BILINEAR) for f in frames]
     pal = [f.convert("RGB").quantize(colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE) for f in frames]
     pal[0].save(buf, "GIF", save_all=True, append_images=pal[1:], duration=ms_per_frame, loop=0)
     return buf.getvalue()
@@ -90,6 +92,19 @@ class ImageWriter:
         write_bytes(self.folder / "images" / name, encode(im, fmt, self.quality))
         self.written += 1
         return f"images/{name}"
+
+    def copy(self, src: str | Path, name: str) -> str:
+        """A frame as it is on disk when its format is the one wanted (no decoding, no second JPEG
+        generation loss), else re-encoded."""
+        src = Path(src)
+        jpeg = (".jpg", ".jpeg")
+        want = Path(name).suffix.lower()
+        if src.suffix.lower() == want or (src.suffix.lower() in jpeg and want in jpeg):
+            write_bytes(self.folder / "images" / name, src.read_bytes())
+            self.written += 1
+            return f"images/{name}"
+        with Image.open(src) as im:
+            return self.save(im.convert("RGB"), name)
 
     def save_gif(self, frames: list[Image.Image], name: str) -> str:
         write_bytes(self.folder / "images" / name, encode_gif(frames))

@@ -20,7 +20,8 @@ SIZE = 48  # thumbnail side: the usual scale of such shortcuts (and of the `pixe
 
 
 def thumb(im: Image.Image, size: int = SIZE) -> np.ndarray:
-    return np.asarray(im.convert("RGB").resize((size, size), Image.BILINEAR), dtype=np.float32) / 255.0
+    im = im if im.mode == "RGB" else im.convert("RGB")
+    return np.asarray(im.resize((size, size), Image.BILINEAR), dtype=np.float32) / 255.0
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:

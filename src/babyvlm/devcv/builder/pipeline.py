@@ -4,6 +4,10 @@ Steps: list sessions -> assign splits by session -> index each session (frames a
 CDI-mapped objects, leaving events; cached in OUT/work, so a rerun skips finished sessions) -> per
 split a pool of usable objects -> each task's builder -> `OUT/<split>/<folder>/data.json` + images
 -> `OUT/MANIFEST.json`. A finished (split, task) is not rebuilt on a rerun with the same config.
+
+Worker processes are spawned, not forked: a parent that has used torch (the word embeddings, or a
+caller such as the demo) can deadlock forked children. Task workers rebuild the pools from the
+index on disk; the word embeddings are computed once, here, and read from `work/embeddings.json`.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import shutil
 import time
 import zlib
@@ -129,7 +134,7 @@ def collect_sessions(corpus: Path, cfg: DevCVBuildConfig, work: Path, rejects: R
             done[d["stem"]] = d
 
         if workers > 1:
-            with ProcessPoolExecutor(workers) as ex:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
                 for d in progress(ex.map(_index_world_job, jobs), desc="indexing sessions", total=len(jobs),
                                   unit="session"):
                     keep(d)
@@ -153,8 +158,9 @@ def _task_done(path: Path, signature: str) -> dict[str, Any] | None:
 COST = {"memory": 10.0, "picture_vocabulary": 2.0, "leftright": 2.0, "vdr_binary": 3.0, "vdr_open": 3.0,
         "localize": 1.0, "spatialdetails": 1.0, "compare_real": 1.0, "compare_synthetic": 1.0, "count": 0.7,
         "subitizing": 0.5, "looking_while_listening": 0.5}
-_STATE: dict[str, Any] = {}  # what task jobs share (set before forking workers)
+_STATE: dict[str, Any] = {}  # what task jobs share: set here, or rebuilt from the index in each worker
 _LEXICONS: dict[str, Any] = {}
+LEXICON_TASKS = ("picture_vocabulary", "looking_while_listening")
 
 
 def _lexicon(split: str):
@@ -164,6 +170,25 @@ def _lexicon(split: str):
         pool = _STATE["pools"][split]
         _LEXICONS[split] = Lexicon([pool.term(i).word for i in pool.items()], cache=_STATE["work"] / "embeddings.json")
     return _LEXICONS[split]
+
+
+def _make_pools(indexes: list[sources.SessionIndex], cfg: DevCVBuildConfig) -> dict[str, Pool]:
+    vocab = Vocabulary(cfg.vocab.form, cfg.vocab.categories, cfg.vocab.synonyms)
+    return {sp: Pool(sp, [s for s in indexes if s.split == sp], vocab, cfg.objects) for sp in SPLITS}
+
+
+def _init_worker(cfg: DevCVBuildConfig, out: Path, work: Path, split_of: dict[str, str]) -> None:
+    """A worker process (spawned: never forked from a parent that may hold torch's threads) reads the
+    index back from disk and builds the same pools."""
+    import os
+
+    os.environ.setdefault("BABYVLM_QUIET", "1")
+    indexes = []
+    for stem in sorted(split_of):
+        s = sources.from_json(sources.load_index(work, stem))
+        s.split = split_of[stem]
+        indexes.append(s)
+    _STATE.update({"pools": _make_pools(indexes, cfg), "cfg": cfg, "out": out, "work": work})
 
 
 def _run_job(job: tuple[str, str, int, str]) -> tuple[str, str, dict[str, Any]]:
@@ -224,7 +249,7 @@ def build_toolbox(corpus: Path, out: Path, cfg: DevCVBuildConfig) -> BuildResult
     # per task: its own size `n` is added below, so other tasks' sizes do not force a rebuild
     base_sig = {"config": {k: v for k, v in to_dict(cfg).items() if k not in ("workers", "tasks", "items", "task_items")},
                 "sessions": sessions, "index": [(s.stem, len(s.frames), len(s.events)) for s in indexes]}
-    pools = {sp: Pool(sp, [s for s in indexes if s.split == sp], vocab, cfg.objects) for sp in SPLITS}
+    pools = _make_pools(indexes, cfg)
     jobs, task_info = [], {t: {} for t in tasks}
     for split in SPLITS:
         for task in tasks:
@@ -243,10 +268,14 @@ def build_toolbox(corpus: Path, out: Path, cfg: DevCVBuildConfig) -> BuildResult
     jobs.sort(key=lambda j: -COST.get(j[1], 1.0) * j[2])  # the longest first, so two workers finish together
     workers = max(1, min(cfg.workers, len(jobs)))
     try:
+        # word embeddings for every split that needs foils, here, once: workers then read the cache
+        # (work/embeddings.json) and never load the model
+        for split in sorted({j[0] for j in jobs if j[1] in LEXICON_TASKS and j[2] > 0}):
+            if pools[split].sessions:
+                _lexicon(split)
         if workers > 1:
-            import multiprocessing
-
-            with multiprocessing.get_context("fork").Pool(workers) as mp:
+            ctx = multiprocessing.get_context("spawn")
+            with ctx.Pool(workers, initializer=_init_worker, initargs=(cfg, out, work, split_of)) as mp:
                 results = list(progress(mp.imap_unordered(_run_job, jobs), desc="building tasks", total=len(jobs),
                                         unit="task"))
         else:

@@ -50,7 +50,7 @@ def build(ctx: TaskContext) -> TaskResult:
             guess = 0 if blobs[0] > blobs[1] else 1 if blobs[1] > blobs[0] else int(rng.integers(2))
             trials.append((pair, guess == "AB".index(gold)))
         pair, _ = control.choose(trials, lambda c: c[1], rng)
-        paths = [ctx.writer.save(ctx.image(pool.frames[f].image), f"compare_real_{k:04d}_{i}.jpg")
+        paths = [ctx.writer.copy(pool.frames[f].image, f"compare_real_{k:04d}_{i}.jpg")
                  for i, (f, _) in enumerate(pair)]
         res.records.append({
             "id": f"compare_{k}",

@@ -72,7 +72,7 @@ def _build(ctx: TaskContext, name: str, lo: int, hi: int, prefix: str) -> TaskRe
             for _ in range(CANDIDATES):
                 fi = ctx.pick(frames)
                 im = ctx.image(pool.frames[fi].image)
-                trials.append((im, {"kind": "natural", "frame": pool.frames[fi].key},
+                trials.append((pool.frames[fi].image, {"kind": "natural", "frame": pool.frames[fi].key},
                                clipped(im) == int(gold)))
         else:
             item = least(synth_items, gold)
@@ -97,7 +97,9 @@ def _build(ctx: TaskContext, name: str, lo: int, hi: int, prefix: str) -> TaskRe
         im, meta, _ = control.choose(trials, lambda c: c[2], rng)
         kinds[meta["kind"]] += 1
         per_word[(term.word, gold)] += 1
-        path = ctx.writer.save(im, f"{prefix}_{j:04d}_0.jpeg")
+        # a natural frame is copied as it is; a synthetic stimulus is encoded
+        path = ctx.writer.copy(im, f"{prefix}_{j:04d}_0.jpeg") if isinstance(im, str) else \
+            ctx.writer.save(im, f"{prefix}_{j:04d}_0.jpeg")
         res.records.append({
             "id": f"{name}_{j}",
             "conversations": [{"from": "human", "value": prompt(term.plural)}, {"from": "gpt", "value": gold}],

@@ -28,8 +28,8 @@ from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
 
-OLD_VIEWS = 5  # views of the old object tried per round
-NEW_WORDS = 10  # unused words tried as the new object of a round
+OLD_VIEWS = 4  # views of the old object tried per round
+NEW_WORDS = 6  # unused words tried as the new object of a round
 PATTERNS = ((True, True), (True, False), (False, True), (False, False))  # unused words tried as the new object of a round
 
 

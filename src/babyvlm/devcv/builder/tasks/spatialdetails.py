@@ -80,7 +80,7 @@ def build(ctx: TaskContext) -> TaskResult:
             cands.append((ob, win, frames, near == pos))
         ob, win, frames, _ = control.choose(cands, lambda c: c[3], rng)
         paths = [ctx.writer.save(ctx.crop(ob, win), f"spatialdetails_{k:04d}_0.jpeg")]
-        paths += [ctx.writer.save(ctx.image(pool.frames[fi].image), f"spatialdetails_{k:04d}_{i + 1}.jpg")
+        paths += [ctx.writer.copy(pool.frames[fi].image, f"spatialdetails_{k:04d}_{i + 1}.jpg")
                   for i, fi in enumerate(frames)]
         res.records.append({
             "id": f"spatialdetails_{k}",

@@ -149,10 +149,12 @@ def _build(ctx: TaskContext, kind: str) -> TaskResult:
             continue
         fr, _ = control.choose(trials, lambda c: c[1], rng)
         imgs = [ctx.image(c.image) for c in fr]
+        j = len(res.records)
         if mirrored:
             imgs = [ImageOps.mirror(im) for im in imgs]
-        j = len(res.records)
-        paths = [ctx.writer.save(im, f"vdr_{j:04d}_{i}.jpg") for i, im in enumerate(imgs)]
+            paths = [ctx.writer.save(im, f"vdr_{j:04d}_{i}.jpg") for i, im in enumerate(imgs)]
+        else:
+            paths = [ctx.writer.copy(c.image, f"vdr_{j:04d}_{i}.jpg") for i, c in enumerate(fr)]
         gif = ctx.writer.save_gif(imgs, f"vdr_{j:04d}.gif")
         text = binary_prompt(len(imgs), word, side)[0] if kind == "binary" else open_prompt(len(imgs), word)
         n_in_session = number[id(e)]
