@@ -12,14 +12,14 @@ class BabyModelConfig:
     image_size: int = 64  # frames are squashed to a square of this side
     crop_pad: int = 8  # frames are cached at image_size + crop_pad; training crops at random, scoring at the centre
     dim: int = 64
-    channels: list[int] = field(default_factory=lambda: [64, 128, 128])
+    channels: list[int] = field(default_factory=lambda: [32, 64, 128])
     strides: list[int] = field(default_factory=lambda: [4, 2, 2])
     max_words: int = 16
 
 
 @dataclass
 class BabyTrainConfig:
-    steps: int = 300
+    steps: int = 1500
     batch_size: int = 128
     lr: float = 3e-3
     weight_decay: float = 1e-4
@@ -28,7 +28,9 @@ class BabyTrainConfig:
     max_frames: int = 60000  # cap on cached frames (utterances are subsampled evenly beyond it)
     min_count: int = 2  # words seen fewer times are unknown
     max_vocab: int = 4000
-    val_fraction: float = 0.1  # utterances held out to report retrieval accuracy
+    ema: float = 0.0  # > 0: score with an exponential moving average of the weights (e.g. 0.995)
+    batch_sessions: int = 0  # > 0: each batch holds the utterances of this many whole sessions
+    folds: int = 1  # > 1: cross-fitting, one model per fold, each scoring the utterances it did not train on
     bank_size: int = 256  # frames whose mean similarity calibrates each utterance's scores
     threads: int = 0  # torch threads (0: all cores)
     drop_speakers: list[str] = field(default_factory=list)

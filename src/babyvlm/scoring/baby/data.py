@@ -47,10 +47,12 @@ def cache_session(job: CacheJob) -> tuple[str, int, list[dict]]:
     stem = job.entry.stem
     if job.path.exists():
         with np.load(job.path) as z:
-            return stem, int(z["frames"].shape[0]), []
+            if "starts" in z.files:  # a cache of this format: the session is done
+                return stem, int(z["frames"].shape[0]), json.loads(str(z["rejects"]))
     session, rejects = load_session(job.entry, job.options)
     rej = [r.to_dict() for r in rejects]
     texts: list[str] = []
+    starts: list[float] = []
     times: list[float] = []
     owner: list[int] = []
     if session is not None:
@@ -61,6 +63,7 @@ def cache_session(job: CacheJob) -> tuple[str, int, list[dict]]:
             times.extend(ts)
             owner.extend([len(texts)] * len(ts))
             texts.append(u.text)
+            starts.append(u.start)
     frames = np.zeros((len(times), job.side, job.side, 3), np.uint8)
     n = len(times)
     if times:
@@ -74,7 +77,8 @@ def cache_session(job: CacheJob) -> tuple[str, int, list[dict]]:
             n = 0
     buf = io.BytesIO()
     np.savez(buf, frames=frames[:n], owner=np.asarray(owner[:n], np.int32),
-             texts=np.asarray(json.dumps(texts)), rejects=np.asarray(json.dumps(rej)))
+             texts=np.asarray(json.dumps(texts)), starts=np.asarray(starts, np.float64),
+             rejects=np.asarray(json.dumps(rej)))
     write_bytes(job.path, buf.getvalue())
     return stem, n, rej
 
@@ -87,6 +91,8 @@ class PairSet:
     owner: np.ndarray  # frame -> utterance id
     texts: list[str]  # utterance id -> text
     session_of: np.ndarray  # utterance id -> session index
+    stems: list[str]  # session index -> stem
+    starts: np.ndarray  # utterance id -> start time (s)
     utt_span: np.ndarray | None = None  # utterance id -> [first frame, end frame) (set by the trainer)
 
     @classmethod
@@ -97,11 +103,12 @@ class PairSet:
                 counts.append(int(z["frames"].shape[0]))
         total = sum(counts)
         keep_share = min(1.0, max_frames / total) if total else 1.0
-        frames, owner, texts, sess = [], [], [], []
+        frames, owner, texts, sess, starts = [], [], [], [], []
         for si, p in enumerate(paths):
             with np.load(p) as z:
                 f, o = z["frames"], z["owner"]
                 t = json.loads(str(z["texts"]))
+                st = z["starts"]
             if len(f) == 0:
                 continue
             utts = np.unique(o)
@@ -112,7 +119,11 @@ class PairSet:
             frames.append(f[sel])
             owner.append(np.asarray([remap[int(u)] for u in o[sel]], np.int64))
             texts.extend(t[int(u)] for u in utts)
+            starts.extend(float(st[int(u)]) for u in utts)
             sess.extend([si] * len(utts))
+        stems = [p.stem for p in paths]
         if not frames:
-            return cls(np.zeros((0, 1, 1, 3), np.uint8), np.zeros(0, np.int64), [], np.zeros(0, np.int64))
-        return cls(np.concatenate(frames), np.concatenate(owner), texts, np.asarray(sess, np.int64))
+            return cls(np.zeros((0, 1, 1, 3), np.uint8), np.zeros(0, np.int64), [], np.zeros(0, np.int64), stems,
+                       np.zeros(0))
+        return cls(np.concatenate(frames), np.concatenate(owner), texts, np.asarray(sess, np.int64), stems,
+                   np.asarray(starts, np.float64))

@@ -67,7 +67,7 @@ class BabyCLIP(nn.Module):
     def __init__(self, vocab_size: int, dim: int = 64, channels: list[int] | None = None,
                  strides: list[int] | None = None):
         super().__init__()
-        self.image = ImageEncoder(dim, channels or [64, 128, 128], strides or [4, 2, 2])
+        self.image = ImageEncoder(dim, channels or [32, 64, 128], strides or [4, 2, 2])
         self.text = TextEncoder(vocab_size, dim)
         self.logit_scale = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
 
