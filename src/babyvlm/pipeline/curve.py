@@ -151,6 +151,7 @@ def task_values(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
         m = ((t["models"].get(model) or {}).get("metrics") or {}).get(t["primary"]) or {}
         out[name] = {"metric": t["primary"], "chance": (t.get("chance") or {}).get(t["primary"]),
                      "leaderboard_id": t.get("leaderboard_id"), "n_items": t["n_items"],
+                     "parse_failures": (t["models"].get(model) or {}).get("parse_failures", 0),
                      "value": m.get("value"), "ci_low": m.get("ci_low"), "ci_high": m.get("ci_high")}
     return out
 
@@ -170,8 +171,13 @@ def curve_table(rows: list[dict[str, Any]]) -> str:
             if v.get("value") is None:
                 cells.append("–")
             else:
-                cells.append(f"{100 * v['value']:.1f} [{100 * v['ci_low']:.1f}, {100 * v['ci_high']:.1f}]")
+                cell = f"{100 * v['value']:.1f} [{100 * v['ci_low']:.1f}, {100 * v['ci_high']:.1f}]"
+                if v.get("parse_failures"):
+                    cell += f" ({v['parse_failures']} unparsed)"
+                cells.append(cell)
         lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "An answer the parser cannot map to an option (\"unparsed\") counts as wrong: a model trained on "
+              "too little data may not yet answer in the task's form at all."]
     return "\n".join(lines) + "\n"
 
 
