@@ -12,11 +12,16 @@ from babyvlm.corpus.video import VideoError, VideoReader, probe, sample_times
 
 @pytest.fixture(scope="module")
 def counter_videos(tmp_path_factory):
-    import sys
+    import importlib.util
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from conftest import write_video
+    # by path and under its own name: several test folders have a conftest.py, and whichever was
+    # imported first as `conftest` would otherwise answer `from conftest import ...`
+    spec = importlib.util.spec_from_file_location("babyvlm_tests_root_conftest",
+                                                  Path(__file__).resolve().parents[1] / "conftest.py")
+    root = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(root)
+    write_video = root.write_video
 
     d = tmp_path_factory.mktemp("videos")
     return {

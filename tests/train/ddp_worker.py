@@ -7,14 +7,26 @@ from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from babyvlm.train.config import load_train_config
+from babyvlm.train.distributed import init_distributed, shutdown
+from babyvlm.train.engine import Engine
+from babyvlm.train.rundir import RunDir
+from babyvlm.train.stages import prepare_stage
 
-from babyvlm.train.config import load_train_config  # noqa: E402
-from babyvlm.train.distributed import init_distributed, shutdown  # noqa: E402
-from babyvlm.train.engine import Engine  # noqa: E402
-from babyvlm.train.rundir import RunDir  # noqa: E402
-from babyvlm.train.stages import prepare_stage  # noqa: E402
-from conftest import FAST_STAGES, MICRO  # noqa: E402
+
+def _train_conftest():
+    """tests/train/conftest.py by path, under its own name (another folder's `conftest` may be imported)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("babyvlm_tests_train_conftest",
+                                                  Path(__file__).resolve().with_name("conftest.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+_conf = _train_conftest()
+FAST_STAGES, MICRO = _conf.FAST_STAGES, _conf.MICRO
 
 
 def main(out: str, strategy: str, run: str, pretrain: str, accum: str) -> None:
