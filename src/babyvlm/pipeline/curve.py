@@ -24,6 +24,7 @@ from typing import Any
 
 from babyvlm.config import build_config, write_config
 from babyvlm.errors import InputError
+from babyvlm.pipeline.demo import StepPresets
 from babyvlm.pipeline.steps import Steps
 from babyvlm.util.io import read_json, write_json, write_text
 
@@ -38,19 +39,8 @@ NIH_FROM_MONTHS = {
 
 
 @dataclass
-class CurveConfig:
+class CurveConfig(StepPresets):
     ages: list[float] = field(default_factory=lambda: [12.0, 18.0, 24.0, 32.0])  # months of experience
-    seed: int = 0
-    workers: int = 2
-    pretrain: str = "pretrain/default"
-    pretrain_set: list[str] = field(default_factory=list)
-    devcv: str = "devcv/default"
-    devcv_set: list[str] = field(default_factory=list)
-    train: str = "tiny"
-    train_set: list[str] = field(default_factory=list)
-    stages: list[str] = field(default_factory=lambda: ["0a", "0b", "1", "2", "3"])
-    eval: str = "eval/default"
-    eval_set: list[str] = field(default_factory=list)
 
 
 def load_curve_config(preset: str | None, overrides: tuple[str, ...] = (), **values: Any) -> CurveConfig:
@@ -95,7 +85,7 @@ def link(target: Path, name: Path) -> None:
 def run_curve(corpus: str | Path, out: str | Path, cfg: CurveConfig, *, devcv: Path | None = None,
               echo: Callable[[str], None] = print) -> Path:
     """Train and evaluate one model per age; returns the plot's path."""
-    from babyvlm.pipeline.demo import DemoConfig, _devcv, _eval, _pretrain, _train
+    from babyvlm.pipeline.demo import devcv_step, eval_step, pretrain_step, train_step
     from babyvlm.train.rundir import RunDir
 
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -107,14 +97,10 @@ def run_curve(corpus: str | Path, out: str | Path, cfg: CurveConfig, *, devcv: P
     write_config(cfg, out, section="curve")
     names = (["devcv"] if devcv is None else []) + [f"age{_label(a)}:{s}" for a in ages for s in ("pretrain", "train", "eval")]
     steps = Steps(out, names, echo=echo)
-    # the demo's step functions take a DemoConfig: the same fields, per step
-    dcfg = DemoConfig(seed=cfg.seed, workers=cfg.workers, pretrain=cfg.pretrain, pretrain_set=cfg.pretrain_set,
-                      devcv=cfg.devcv, devcv_set=cfg.devcv_set, train=cfg.train, train_set=cfg.train_set,
-                      stages=cfg.stages, eval=cfg.eval, eval_set=cfg.eval_set)
     if devcv is None:
         devcv = out / "devcv"
         steps.run("devcv", {"d": cfg.devcv, "set": cfg.devcv_set, "seed": cfg.seed, "corpus": str(corpus.resolve())},
-                  lambda: _devcv(dcfg, corpus, devcv))
+                  lambda: devcv_step(cfg, corpus, devcv))
     rows = []
     for a in ages:
         label = _label(a)
@@ -126,13 +112,13 @@ def run_curve(corpus: str | Path, out: str | Path, cfg: CurveConfig, *, devcv: P
         echo(f"age {label} months: {n_sessions} sessions, {hours:.2f} h of video")
         key = {"age": a, "seed": cfg.seed, "sessions": n_sessions}
         steps.run(f"age{label}:pretrain", {**key, "p": cfg.pretrain, "set": cfg.pretrain_set},
-                  lambda adir=adir: _pretrain(dcfg, adir / "corpus", adir / "pretrain"))
+                  lambda adir=adir: pretrain_step(cfg, adir / "corpus", adir / "pretrain"))
         steps.run(f"age{label}:train", {**key, "t": cfg.train, "set": cfg.train_set, "stages": cfg.stages,
                                          "devcv": str(devcv)},
-                  lambda adir=adir: _train(dcfg, adir / "pretrain", devcv, adir / "run", echo))
+                  lambda adir=adir: train_step(cfg, adir / "pretrain", devcv, adir / "run", echo))
         model = RunDir(adir / "run").model_dir(cfg.stages[-1])
         steps.run(f"age{label}:eval", {**key, "e": cfg.eval, "set": cfg.eval_set},
-                  lambda adir=adir, model=model: _eval(dcfg, model, devcv, adir / "eval"))
+                  lambda adir=adir, model=model: eval_step(cfg, model, devcv, adir / "eval"))
         results = read_json(adir / "eval" / "results.json")
         rows.append({"age_months": a, "sessions": n_sessions, "video_hours": round(hours, 4),
                      "tasks": task_values(results)})

@@ -25,13 +25,11 @@ STEP_NAMES = ["world", "pretrain", "devcv", "train", "eval", "report"]
 
 
 @dataclass
-class DemoConfig:
-    """Which preset each step uses, and `--set`-style overrides per step."""
+class StepPresets:
+    """Which preset each pipeline step uses, and `--set`-style overrides per step (demo and curve)."""
 
     seed: int = 0
     workers: int = 2  # processes for the world, the pretraining build and the DevCV build
-    world: str = "world/small"
-    world_set: list[str] = field(default_factory=lambda: ["audio=off"])  # speech audio is not used downstream
     pretrain: str = "pretrain/default"
     pretrain_set: list[str] = field(default_factory=list)
     devcv: str = "devcv/default"
@@ -41,6 +39,12 @@ class DemoConfig:
     stages: list[str] = field(default_factory=lambda: ["0a", "0b", "1", "2", "3"])
     eval: str = "eval/default"
     eval_set: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DemoConfig(StepPresets):
+    world: str = "world/small"
+    world_set: list[str] = field(default_factory=lambda: ["audio=off"])  # speech audio is not used downstream
     min_tasks_above_chance: int = 4  # the demo's bar: tasks whose 95% interval is clear of chance
 
 
@@ -59,7 +63,7 @@ def _world(cfg: DemoConfig, out: Path) -> dict[str, Any]:
     return meta["stats"]
 
 
-def _pretrain(cfg: DemoConfig, corpus: Path, out: Path) -> dict[str, Any]:
+def pretrain_step(cfg: StepPresets, corpus: Path, out: Path) -> dict[str, Any]:
     from babyvlm.pretrain.build import build
     from babyvlm.pretrain.config import PretrainConfig
 
@@ -70,7 +74,7 @@ def _pretrain(cfg: DemoConfig, corpus: Path, out: Path) -> dict[str, Any]:
             "filter_quality": res.stats.get("filter_quality"), "scorer_seconds": round(res.scorer_seconds, 1)}
 
 
-def _devcv(cfg: DemoConfig, corpus: Path, out: Path) -> dict[str, Any]:
+def devcv_step(cfg: StepPresets, corpus: Path, out: Path) -> dict[str, Any]:
     from babyvlm.devcv.builder import DevCVBuildConfig, build_toolbox
 
     dcfg = build_config(DevCVBuildConfig, section="devcv", preset=cfg.devcv, overrides=cfg.devcv_set,
@@ -79,7 +83,7 @@ def _devcv(cfg: DemoConfig, corpus: Path, out: Path) -> dict[str, Any]:
     return {"counts": res.counts, "shortfalls": res.shortfalls}
 
 
-def _train(cfg: DemoConfig, pretrain: Path, devcv: Path, run: Path, echo: Callable[[str], None]) -> dict[str, Any]:
+def train_step(cfg: StepPresets, pretrain: Path, devcv: Path, run: Path, echo: Callable[[str], None]) -> dict[str, Any]:
     from babyvlm.train.config import load_train_config
     from babyvlm.train.stages import run_stage
 
@@ -96,7 +100,7 @@ def _train(cfg: DemoConfig, pretrain: Path, devcv: Path, run: Path, echo: Callab
     return summary
 
 
-def _eval(cfg: DemoConfig, model_dir: Path, devcv: Path, out: Path) -> dict[str, Any]:
+def eval_step(cfg: StepPresets, model_dir: Path, devcv: Path, out: Path) -> dict[str, Any]:
     from babyvlm.evaluate.config import EvalConfig
     from babyvlm.evaluate.harness import evaluate
 
@@ -121,15 +125,15 @@ def run_demo(out: str | Path, cfg: DemoConfig, *, echo: Callable[[str], None] = 
 
     steps.run("world", {"world": cfg.world, "set": cfg.world_set, "seed": cfg.seed}, lambda: _world(cfg, world))
     steps.run("pretrain", {"p": cfg.pretrain, "set": cfg.pretrain_set, "seed": cfg.seed, "up": steps.record("world")["fingerprint"]},
-              lambda: _pretrain(cfg, world, pretrain))
+              lambda: pretrain_step(cfg, world, pretrain))
     steps.run("devcv", {"d": cfg.devcv, "set": cfg.devcv_set, "seed": cfg.seed, "up": steps.record("world")["fingerprint"]},
-              lambda: _devcv(cfg, world, devcv))
+              lambda: devcv_step(cfg, world, devcv))
     steps.run("train", {"t": cfg.train, "set": cfg.train_set, "stages": cfg.stages, "seed": cfg.seed,
                         "up": [steps.record(n)["fingerprint"] for n in ("pretrain", "devcv")]},
-              lambda: _train(cfg, pretrain, devcv, run, echo))
+              lambda: train_step(cfg, pretrain, devcv, run, echo))
     model_dir = RunDir(run).model_dir(cfg.stages[-1])
     steps.run("eval", {"e": cfg.eval, "set": cfg.eval_set, "seed": cfg.seed, "up": steps.record("train")["fingerprint"]},
-              lambda: _eval(cfg, model_dir, devcv, evald))
+              lambda: eval_step(cfg, model_dir, devcv, evald))
     report = steps.run("report", {"all": settings, "up": steps.record("eval")["fingerprint"], "v": 1},
                        lambda: str(write_demo_report(out, cfg, steps.timings())))
     return Path(report)

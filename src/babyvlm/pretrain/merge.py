@@ -9,8 +9,6 @@ one every shard derived from the full corpus listing.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +18,7 @@ from babyvlm.pretrain.assemble import assemble
 from babyvlm.pretrain.build import LISTING
 from babyvlm.pretrain.config import PretrainConfig
 from babyvlm.pretrain.split import split_sessions
-from babyvlm.util.io import read_json, write_bytes, write_json
+from babyvlm.util.io import link_or_copy, read_json, write_bytes, write_json
 
 
 def _config(d: Path) -> PretrainConfig:
@@ -39,13 +37,7 @@ def _comparable(cfg: PretrainConfig) -> dict[str, Any]:
 def _link(src: Path, dst: Path) -> None:
     if dst.exists() and dst.stat().st_size == src.stat().st_size:
         return
-    tmp = dst.with_name(f".{dst.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(src, tmp)
-    except OSError:
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
+    link_or_copy(src, dst)
 
 
 def merge(inputs: list[Path], out: Path, *, allow_missing: bool = False) -> dict[str, Any]:

@@ -30,6 +30,21 @@ def _atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
+def link_or_copy(src: Path, dst: Path) -> None:
+    """Put `src` at `dst` as a hard link (a copy where links are not possible), atomically: a killed
+    run never leaves a partial file at `dst`. Replaces what is there."""
+    import shutil
+
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".{dst.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
 def dumps_json(obj: Any, *, indent: int | None = 2) -> str:
     return json.dumps(obj, indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
 

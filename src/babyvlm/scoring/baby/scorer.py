@@ -86,7 +86,8 @@ class BabyScorer:
             for t, e, b in zip(todo, emb.numpy(), base.numpy()):
                 self._text_cache[(k, t)] = (e, float(b))
         if len(self._text_cache) > 50_000:
-            self._text_cache = {key: v for key, v in self._text_cache.items() if key[1] in set(texts)}
+            wanted = set(texts)  # once, not per cached entry
+            self._text_cache = {key: v for key, v in self._text_cache.items() if key[1] in wanted}
         emb = np.stack([self._text_cache[(k, t)][0] for t in texts])
         base = np.asarray([self._text_cache[(k, t)][1] for t in texts], np.float32)
         return emb, base

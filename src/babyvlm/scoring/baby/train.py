@@ -18,6 +18,7 @@ pairs that must be judged by visual knowledge alone (see docs/pretrain.md for bo
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import time
@@ -44,8 +45,6 @@ META_FILE = "scorer.json"
 
 def fold_of(stem: str, start: float, folds: int) -> int:
     """The fold of an utterance: stable across runs, machines and corpora subsets."""
-    import hashlib
-
     if folds <= 1:
         return 0
     h = hashlib.sha256(f"fold\x1f{stem}\x1f{int(round(start * 1000))}".encode()).digest()

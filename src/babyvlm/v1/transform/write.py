@@ -17,16 +17,14 @@ corpus; `meta.stem` (the "session", which `pretrain check` keeps out of both spl
 
 from __future__ import annotations
 
-import io
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
 from babyvlm.pretrain.writers import JsonListWriter, TextWriter
-from babyvlm.util.io import write_bytes, write_json
+from babyvlm.util.io import link_or_copy, write_bytes, write_json
+from babyvlm.v1.benchmarks.images import encode
 
 SCHEMA = "babyvlm-pretrain/1"
 
@@ -38,32 +36,17 @@ def place_image(src: Path, dst: Path, *, size: int = 0, quality: int = 90) -> No
     dst.parent.mkdir(parents=True, exist_ok=True)
     with Image.open(src) as im:
         if im.format == "JPEG" and size <= 0:
-            tmp = dst.with_name(f".{dst.name}.tmp")
-            shutil.copyfile(src, tmp)
-            os.replace(tmp, dst)
+            write_bytes(dst, src.read_bytes())
             return
-        im = im.convert("RGB")
-        if size > 0 and min(im.size) != size:
-            w, h = im.size
-            s = size / min(w, h)
-            im = im.resize((max(1, round(w * s)), max(1, round(h * s))), Image.BICUBIC)
-        buf = io.BytesIO()
-        im.save(buf, format="JPEG", quality=quality)
-    write_bytes(dst, buf.getvalue())
+        data = encode(im, size=size, quality=quality)
+    write_bytes(dst, data)
 
 
 def link_image(src: Path, dst: Path) -> None:
     """`dst` as a hard link to an image already written (a copy where links are not possible)."""
     if dst.exists():
         return
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dst.with_name(f".{dst.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        os.link(src, tmp)
-    except OSError:
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
+    link_or_copy(src, dst)
 
 
 def sample(sid: str, utterance: str, meta: dict[str, Any]) -> dict[str, Any]:
