@@ -114,3 +114,17 @@ def shared_fixtures() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/fixtures is not present (only in the project's workspace)")
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_world(tmp_path_factory) -> Path:
+    """The tiny world preset without speech audio, generated once per test session and shared by every
+    folder's tests (read-only: copy what a test changes)."""
+    from babyvlm.config import build_config
+    from babyvlm.world import WorldConfig, generate_world
+
+    cfg = build_config(WorldConfig, section="world", preset="world/tiny", overrides=["audio=off"]).check()
+    out = tmp_path_factory.mktemp("world") / "tiny"
+    generate_world(cfg, out, workers=2)
+    return out
+

@@ -46,24 +46,8 @@ PROMPTS = {  # every human turn of a task matches its pattern; the official item
 OUR_FIELDS = {"meta", "phrases"}
 
 
-def _tiny_world(tmp_path_factory) -> Path:
-    """The tiny world, generated once per test session (shared by the devcv builder tests)."""
-    from babyvlm.world import WorldConfig, generate_world
-
-    out = tmp_path_factory.getbasetemp() / "devcv_tiny_world"
-    if not (out / "corpus.json").exists():
-        cfg = build_config(WorldConfig, section="world", preset="world/tiny", overrides=["audio=off"]).check()
-        generate_world(cfg, out, workers=2)
-    return out
-
-
 def _cfg(*overrides: str) -> DevCVBuildConfig:
     return build_config(DevCVBuildConfig, section="devcv", preset="devcv/tiny", overrides=list(overrides))
-
-
-@pytest.fixture(scope="session")
-def tiny_world(tmp_path_factory) -> Path:
-    return _tiny_world(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

@@ -40,22 +40,6 @@ ADULT = ["A quarterly revenue chart of the company.", "An abstract diagram of al
 N_NEAR, N_FAR, N_INFANT = 20, 50, 15
 
 
-def _tiny_world(tmp_path_factory) -> Path:
-    """The tiny world, generated once per test session (shared with test_build.py through basetemp)."""
-    from babyvlm.world import WorldConfig, generate_world
-
-    out = tmp_path_factory.getbasetemp() / "v1_tiny_world"
-    if not (out / "corpus.json").exists():
-        cfg = build_config(WorldConfig, section="world", preset="world/tiny", overrides=["audio=off"]).check()
-        generate_world(cfg, out, workers=2)
-    return out
-
-
-@pytest.fixture(scope="session")
-def tiny_world(tmp_path_factory) -> Path:
-    return _tiny_world(tmp_path_factory)
-
-
 @pytest.fixture(scope="session")
 def data(tiny_world, tmp_path_factory) -> dict[str, Path]:
     """infant/ (world frames), infant_set/ (the same as a pretraining set), captions/ (near + far)."""

@@ -26,24 +26,8 @@ CSVS = {"labeled_s": "labeled_s.csv", "vtwt": "vtwt.csv", "baby_winoground": "ba
         "saycam_caption": "SAYCam_caption.csv"}
 
 
-def _tiny_world(tmp_path_factory) -> Path:
-    """The tiny world, generated once per test session (shared with test_transform.py through basetemp)."""
-    from babyvlm.world import WorldConfig, generate_world
-
-    out = tmp_path_factory.getbasetemp() / "v1_tiny_world"
-    if not (out / "corpus.json").exists():
-        cfg = build_config(WorldConfig, section="world", preset="world/tiny", overrides=["audio=off"]).check()
-        generate_world(cfg, out, workers=2)
-    return out
-
-
 def _cfg(*overrides: str) -> BuildConfig:
     return build_config(BuildConfig, section="build", preset="v1/build", overrides=list(overrides))
-
-
-@pytest.fixture(scope="session")
-def tiny_world(tmp_path_factory) -> Path:
-    return _tiny_world(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

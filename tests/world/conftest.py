@@ -1,13 +1,11 @@
-"""Shared world fixtures: the tiny preset generated once per test session (no audio)."""
+"""World test helpers: configs for generating worlds (the shared tiny world is in tests/conftest.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from babyvlm.config import build_config
-from babyvlm.world import WorldConfig, generate_world
+from babyvlm.world import WorldConfig
 
 
 def _world_config(preset: str = "tiny", **overrides) -> WorldConfig:
@@ -32,10 +30,3 @@ def world_config():
 def micro_config():
     """`micro_config(**overrides)`: one child, one 8-second session, no audio."""
     return _micro_config
-
-
-@pytest.fixture(scope="session")
-def tiny_world(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("world") / "tiny"
-    generate_world(_world_config("tiny", audio="off"), out, workers=2)
-    return out
