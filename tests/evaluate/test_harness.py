@@ -26,7 +26,7 @@ def test_every_fixture_task_runs_with_random_and_pixel(devcv_root, tmp_path):
     out = tmp_path / "run"
     res = evaluate("random", devcv_root, out, cfg(baselines=["pixel"], plot=True))
     assert set(res["tasks"]) == set(DEVCV_FOLDERS)
-    assert set(res["absent"]) == {"looking_while_listening", "subitizing"}
+    assert set(res["absent"]) == {"looking_while_listening", "subitizing", "baby_winoground"}
     for name in DEVCV_FOLDERS:
         rows = read_jsonl(out / f"samples_{name}.jsonl")
         assert len(rows) == res["tasks"][name]["n_items"] > 0
@@ -149,18 +149,18 @@ def test_cli(devcv_root, tmp_path, capsys):
     assert "error:" in capsys.readouterr().err
 
 
-def test_skip_bad_is_reported(devcv_root, tmp_path):
+def test_bad_item_is_a_reported_reject(devcv_root, tmp_path):
     import shutil
 
     data = tmp_path / "data"
     shutil.copytree(devcv_root / "count", data / "count")
     (data / "count" / "images" / "count_0001_0.jpeg").unlink()
     with pytest.raises(InputError, match="count_1292.*missing image"):
-        evaluate("random", data, tmp_path / "o", cfg(tasks="count"))
-    res = evaluate("random", data, tmp_path / "o", cfg(tasks="count", skip_bad=True, baselines=[]))
+        evaluate("random", data, tmp_path / "o", cfg(tasks="count", strict=True))
+    res = evaluate("random", data, tmp_path / "o", cfg(tasks="count", baselines=[]))  # the default: reject, go on
     assert res["tasks"]["count"]["n_items"] == 4 and res["tasks"]["count"]["skipped"] == 1
     assert len(read_jsonl(tmp_path / "o" / "rejects.jsonl")) == 1
-    assert "1 bad items skipped" in (tmp_path / "o" / "report.md").read_text()
+    assert "1 bad items rejected" in (tmp_path / "o" / "report.md").read_text()
 
 
 def test_v1_suite_runs(tmp_path, shared_fixtures):
@@ -203,7 +203,7 @@ def test_baseline_outputs_do_not_depend_on_where_the_data_is(extra_tasks, tmp_pa
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
-def test_prompt_override_applies_to_likelihood_tasks_only(extra_tasks, devcv_root, tmp_path, canned):
+def test_prompt_overrides(extra_tasks, devcv_root, tmp_path, canned):
     seen = []
 
     def loglik(conv, cont):
@@ -214,5 +214,10 @@ def test_prompt_override_applies_to_likelihood_tasks_only(extra_tasks, devcv_roo
                                                    prompts={"looking_while_listening": "Look!"}),
              adapter=canned(lambda c: "A", loglik=loglik))
     assert seen and all(p == "<image>\nLook!" for p in seen)
-    with pytest.raises(InputError, match="prompts.count"):
-        evaluate("random", devcv_root, tmp_path / "p", cfg(tasks="count", prompts={"count": "How many?"}))
+    # a task asking its item's own question gets the text added to its user turn
+    asked = []
+    evaluate("x", devcv_root, tmp_path / "p", cfg(tasks="count", baselines=[], prompts={"count": "Reply with digits."}),
+             adapter=canned(lambda c: asked.append(c.prompt()) or "7"))
+    assert asked and all(p.endswith("do you see? Reply with digits.") for p in asked)
+    with pytest.raises(InputError, match="unknown tasks: counting"):
+        evaluate("random", devcv_root, tmp_path / "q", cfg(tasks="count", prompts={"counting": "x"}))

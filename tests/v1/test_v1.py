@@ -47,15 +47,17 @@ def test_missing_image_is_named_or_skipped(v1_dir, tmp_path):
     assert len(items) == 3 and rejects.count == 1
 
 
-def test_labeled_s_compares_sums_and_breaks_ties_at_random(v1_dir):
+def test_labeled_s_compares_sums_and_a_tie_is_wrong(v1_dir):
     task = V1_TASKS["labeled_s"]()
     item = task.load(v1_dir / "labeled_s.csv")[0]
     reqs = task.requests(item)
     assert len(reqs) == 4 and {c for _, c in reqs} == {"ball"} and all(len(conv.images) == 1 for conv, _ in reqs)
     assert task.score(item, [[-1, 1], [-3, 1], [-2, 1], [-4, 1]], CTX)["correct"]
     assert not task.score(item, [[-3, 1], [-1, 1], [-2, 1], [-4, 1]], CTX)["correct"]
-    firsts = [task.score(item, [[-1, 1]] * 4, ScoreContext(seed=s))["parsed"] for s in range(200)]
-    assert 0.15 < firsts.count(0) / 200 < 0.35
+    tied = task.score(item, [[-1, 1]] * 4, ScoreContext(seed=0))
+    assert tied["parsed"] is None and not tied["correct"] and tied["ties"] == 1
+    # a tie between the target and another image is no choice either
+    assert not task.score(item, [[-1, 1], [-1, 1], [-2, 1], [-4, 1]], CTX)["correct"]
 
 
 def test_vtwt_compares_means(v1_dir):
@@ -64,6 +66,8 @@ def test_vtwt_compares_means(v1_dir):
     # positive phrase: 3 tokens summing -4.5 (mean -1.5); negative: 1 token, -2 (mean -2): positive wins
     assert task.score(item, [[-4.5, 3], [-2.0, 1]], CTX)["correct"]
     assert not task.score(item, [[-4.5, 3], [-1.0, 1]], CTX)["correct"]
+    tie = task.score(item, [[-2.0, 1], [-4.0, 2]], CTX)  # equal means: strict, a tie is wrong
+    assert not tie["correct"] and tie["ties"] == 1 and tie["parsed"] is None
 
 
 def test_meteor_by_hand():

@@ -13,11 +13,13 @@ from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written, out_o
 @click.option("--model", "model", required=True, metavar="SPEC",
               help="hf:PATH (local transformers model), openai:MODEL (OpenAI-compatible API), random, blind, pixel, "
                    "or py:MODULE:FACTORY.")
-@click.option("--tasks", default=None, help="all | devcv | v1 | comma-separated task names, folder names or leaderboard "
-                                            "ids (e.g. picture_vocabulary,vdr-open,baby_count). [preset: devcv]")
+@click.option("--tasks", default=None, help="all | devcv | v1 | leaderboard | comma-separated task names, folder names, "
+                                            "aliases or leaderboard ids, mixed (e.g. picture_vocab,vdr-open,baby_count). "
+                                            "[preset: devcv]")
 @click.option("--data", "data", type=EXISTING_DIR, default=None,
-              help="Folder of official task folders (picture_vocabulary/data.json, vdr-binary/, ...) or of split "
-                   "folders (DIR/test/<task>, as `babyvlm devcv build` writes).")
+              help="A task folder (DIR/data.json), a folder of task folders (official names or aliases: "
+                   "picture_vocabulary/, vdr-binary/, picture_vocab/, ...), of split folders (DIR/test/<task>), or "
+                   "lmms-eval files (DIR/count_test.json ... beside images/).")
 @click.option("--v1-data", "v1_data", type=EXISTING_DIR, default=None,
               help="Folder with the V1 CSVs (labeled_s.csv, vtwt.csv, baby_winoground.csv, SAYCam_caption.csv) and "
                    "their images/ (default: --data).")
@@ -30,8 +32,13 @@ from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written, out_o
               help="Answer parser: default (reads what the answer means) or official (reproduces the official one).")
 @click.option("--baselines", default=None,
               help="Comma-separated baselines to run beside the model, or 'none'. [preset: random,blind,pixel]")
-@click.option("--skip-bad", "skip_bad", is_flag=True, default=None,
-              help="Skip bad items (missing image, <image> count mismatch) into rejects.jsonl instead of stopping.")
+@click.option("--strict", "strict", is_flag=True, default=None,
+              help="Stop at the first bad item (missing or corrupt image, malformed turn, answer outside its options) "
+                   "instead of writing it to rejects.jsonl and going on.")
+@click.option("--skip-bad", "skip_bad", is_flag=True, default=None, hidden=True,
+              help="The default now (bad items go to rejects.jsonl); kept so old command lines still run.")
+@click.option("--prompts", "system_prompts", type=click.Choice(["none", "official"]), default=None,
+              help="official: send each task's system prompt as the paper's API baselines did. [preset: none]")
 @click.option("--max-new-tokens", "max_new_tokens", type=int, default=None, help="Override each task's generation length.")
 @click.option("--device", default=None, help="hf: auto | cpu | cuda | cuda:N.")
 @click.option("--dtype", default=None, help="hf: auto | float32 | bfloat16 | float16.")
@@ -43,7 +50,8 @@ from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written, out_o
 @config_options("eval/default")
 def command(model: str, tasks: str | None, data: Path | None, v1_data: Path | None, out: Path, split: str | None,
             limit: int | None, batch_size: int | None, seed: int | None, parser: str | None, baselines: str | None,
-            skip_bad: bool | None, max_new_tokens: int | None, device: str | None, dtype: str | None,
+            strict: bool | None, skip_bad: bool | None, system_prompts: str | None, max_new_tokens: int | None,
+            device: str | None, dtype: str | None,
             api_base: str | None, api_key: str | None, concurrency: int | None, no_plot: bool, preset: str,
             overrides: tuple[str, ...]) -> None:
     """Evaluate a model on the DevCV Toolbox and the BabyVLM-V1 benchmarks.
@@ -69,7 +77,8 @@ def command(model: str, tasks: str | None, data: Path | None, v1_data: Path | No
     if data is None and v1_data is None:
         raise InputError("give --data DIR (DevCV task folders) and/or --v1-data DIR (V1 CSVs)")
     values: dict = {"tasks": tasks, "split": split, "limit": limit, "batch_size": batch_size, "seed": seed,
-                    "parser": parser, "skip_bad": skip_bad, "max_new_tokens": max_new_tokens}
+                    "parser": parser, "strict": strict, "system_prompts": system_prompts,
+                    "max_new_tokens": max_new_tokens}
     if baselines is not None:
         values["baselines"] = [] if baselines.strip().lower() in ("none", "") else [b.strip() for b in baselines.split(",")]
     if no_plot:
@@ -93,5 +102,9 @@ def command(model: str, tasks: str | None, data: Path | None, v1_data: Path | No
             click.echo(f"overall ({v['n_tasks']}/{v['of']} leaderboard tasks) {n}: {pct(v['value'])}")
     if results["absent"]:
         click.echo("absent: " + ", ".join(results["absent"]))
+    if results.get("not_run"):
+        click.echo("not run (no scorable item): " + ", ".join(results["not_run"]))
+    if results.get("rejects"):
+        click.echo(f"rejected items: {results['rejects']} (see {out / 'rejects.jsonl'})")
     echo_written("results", out / "results.json")
     echo_written("report", out / "report.md")

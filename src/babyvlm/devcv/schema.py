@@ -20,6 +20,7 @@ form, so the DevCV builder and the evaluation harness share one schema.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ from typing import Any
 from babyvlm.errors import InputError
 from babyvlm.util.io import write_json
 from babyvlm.util.rejects import Reject, RejectLog
+
+log = logging.getLogger("babyvlm")
 
 IMAGE_TOKEN = "<image>"
 CORE_FIELDS = ("id", "image", "conversations")
@@ -130,9 +133,12 @@ def load_items(
     skip_bad: bool = False,
     rejects: RejectLog | None = None,
     check_files: bool = True,
+    unique_ids: bool = False,
 ) -> tuple[list[Item], list[Reject]]:
     """All items of a task folder (`data.json` + images). A bad item is an error naming it, or with
-    `skip_bad` a Reject (also appended to `rejects`), the other items still loaded."""
+    `skip_bad` a Reject (also appended to `rejects`), the other items still loaded. A second item
+    with an id already seen is an error, or with `unique_ids` kept under `<id>#<k>` (k = 2, 3, ...)
+    with a warning (official files have such ids: `count_6` twice in a compare_synthetic file)."""
     folder = Path(folder)
     path = folder / "data.json" if folder.is_dir() else folder
     if not path.is_file():
@@ -150,7 +156,14 @@ def load_items(
         try:
             item = item_from_dict(raw, path.parent, i, check_files=check_files)
             if item.id in seen:
-                raise ItemError(f"item {item.id!r}: duplicate id")
+                if not unique_ids:
+                    raise ItemError(f"item {item.id!r}: duplicate id")
+                k = 2
+                while f"{item.id}#{k}" in seen:
+                    k += 1
+                log.warning("%s: item #%d has the id %r of an earlier item; kept as %r", path, i, item.id, f"{item.id}#{k}")
+                item.extra.setdefault("source_id", item.id)
+                item.id = f"{item.id}#{k}"
             seen.add(item.id)
             items.append(item)
         except ItemError as e:

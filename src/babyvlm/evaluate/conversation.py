@@ -11,8 +11,11 @@ Assistant turns are `{"role": "assistant", "content": [{"type": "text", "text": 
 travel beside the messages, in the order of the `{"type": "image"}` parts, as `ImageRef`s (a file
 path, loaded on first use; or an in-memory PIL image).
 
-`meta` carries what baselines may use and real models ignore: the task, the item id, the round,
-the answer options, and which images are the options or the reference.
+`system` is the task's system prompt (empty unless `--prompts official` or `system.<task>` is
+set). `meta` carries what baselines may use and real models ignore: the task, the item id, the
+round, the answer options, and which images are the options or the reference; multi-round
+conversations also carry `session` (task and item) and `last_round`, for adapters that keep a
+key-value cache from one round to the next.
 """
 
 from __future__ import annotations
@@ -45,10 +48,15 @@ class ImageRef:
         if self._pil is None:
             from PIL import Image
 
-            with Image.open(self.path) as im:
-                im.load()
-                # GIF/PNG palettes and grayscale become RGB, as every image processor expects
-                self._pil = im.convert("RGB")
+            from babyvlm.errors import InputError
+
+            try:
+                with Image.open(self.path) as im:
+                    im.load()
+                    # GIF/PNG palettes and grayscale become RGB, as every image processor expects
+                    self._pil = im.convert("RGB")
+            except (OSError, SyntaxError, ValueError) as e:  # checked at load; changed since
+                raise InputError(f"{self.path}: cannot decode image ({e})") from None
         return self._pil
 
     def release(self) -> None:
@@ -56,9 +64,16 @@ class ImageRef:
         if self.path is not None:
             self._pil = None
 
-    def data(self) -> tuple[bytes, str]:
+    def data(self, max_side: int = 0) -> tuple[bytes, str]:
         """(bytes, MIME type) for sending the image over an API: the file as it is where its type is
-        one APIs accept, otherwise a PNG encoding of the pixels."""
+        one APIs accept, otherwise a PNG encoding of the pixels. With `max_side`, an image larger than
+        that on its longer side is downscaled to it and sent as JPEG (quality 90)."""
+        if max_side > 0 and max(self.pil().size) > max_side:
+            im = self.pil().copy()
+            im.thumbnail((max_side, max_side))
+            buf = io.BytesIO()
+            im.save(buf, format="JPEG", quality=90)
+            return buf.getvalue(), "image/jpeg"
         if self.path is not None:
             suffix = self.path.suffix.lower()
             mime = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
@@ -105,6 +120,7 @@ class Conversation:
     messages: list[dict[str, Any]]
     images: list[ImageRef]
     meta: dict[str, Any] = field(default_factory=dict)
+    system: str = ""
 
     def __post_init__(self) -> None:
         n = sum(1 for m in self.messages for p in m["content"] if p["type"] == "image")
@@ -127,7 +143,23 @@ class Conversation:
         return ""
 
     def transcript(self) -> str:
-        return "\n".join(f"{m['role']}: {message_text(m)}" for m in self.messages)
+        head = f"system: {self.system}\n" if self.system else ""
+        return head + "\n".join(f"{m['role']}: {message_text(m)}" for m in self.messages)
+
+    def with_system(self) -> list[dict[str, Any]]:
+        """The messages with the system prompt first (as a system message), where there is one."""
+        if not self.system:
+            return self.messages
+        return [{"role": "system", "content": [{"type": "text", "text": self.system}]}, *self.messages]
+
+    def add_to_user_turns(self, text: str) -> None:
+        """Append `text` (a prompt override) to every user turn, after a space."""
+        for m in self.messages:
+            if m["role"] == "user":
+                if m["content"] and m["content"][-1]["type"] == "text":
+                    m["content"][-1] = {"type": "text", "text": m["content"][-1]["text"].rstrip() + " " + text}
+                else:
+                    m["content"].append({"type": "text", "text": " " + text})
 
     def fingerprint(self) -> str:
         h = hashlib.sha256()

@@ -3,10 +3,13 @@
 `evaluate(model_spec, data, out, cfg)` runs everything `babyvlm eval` does and returns the results
 dict it wrote to `results.json`. The steps:
 
-1. resolve `cfg.tasks` and find each task's data (`--data DIR` holds the official task folders,
-   or split folders `DIR/<split>/<task>`; V1 CSVs in `--v1-data`, by default the same folder);
-   absent tasks are listed (an error when the task was named explicitly);
-2. load items (a bad item stops the run with its name, or with `skip_bad` goes to rejects.jsonl);
+1. resolve `cfg.tasks` (names, aliases, leaderboard ids, suites) and find each task's source
+   (`layouts.discover` under `--data`: a task folder, task folders, split folders or the lmms-eval
+   flat files; V1 CSVs in `--v1-data`, by default the same folder); absent tasks are listed (an
+   error when the task was named explicitly), folders that map to no task are warned about;
+2. load items: a bad item (malformed, an answer outside its options, an image missing, corrupt or
+   outside the data folder) goes to rejects.jsonl and the run goes on (`strict`: it stops the
+   run); two items with one id are both kept (`<id>#2`); a task left without items is "not run";
 3. for the model and each baseline, for each task: run the items not yet in the per-item cache
    (generation batches; memory rounds in lockstep, each conversation holding the model's own
    earlier replies; likelihood requests), append each batch's outputs to the cache, then score
@@ -26,14 +29,17 @@ from typing import Any
 
 from babyvlm.config import write_config
 from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks import DEVCV_TASKS, LEADERBOARD_IDS
+from babyvlm.devcv.tasks import LEADERBOARD_IDS
 from babyvlm.devcv.tasks.base import ScoreContext, Task
 from babyvlm.errors import InputError
 from babyvlm.evaluate.adapters import AdapterOptions, ModelAdapter, load_adapter
+from babyvlm.evaluate.admission import ItemAdmission
 from babyvlm.evaluate.cache import ItemCache, slug
-from babyvlm.evaluate.config import EvalConfig
+from babyvlm.evaluate.config import EvalConfig, check_config
+from babyvlm.evaluate.conversation import Conversation
+from babyvlm.evaluate.layouts import discover
 from babyvlm.evaluate.metrics import MetricValue, bootstrap_means, metric_table, overall
-from babyvlm.evaluate.registry import ALL_TASKS, resolve_task_names
+from babyvlm.evaluate.registry import ALL_TASKS, WINOGROUND_SLOT, alias_table, resolve_task_names
 from babyvlm.util.io import write_json, write_jsonl
 from babyvlm.util.progress import bar
 from babyvlm.util.provenance import run_info
@@ -47,8 +53,12 @@ class TaskData:
     task: Task
     path: Path
     items: list[Item]
-    skipped: int = 0
+    skipped: int = 0  # rejected items (rejects.jsonl)
     prior_items: list[Item] | None = None  # the task's train split, where the data has one (baseline priors)
+    prior_path: Path | None = None
+    layout: str = ""  # how the source was found: single | folder | flat | csv
+    notes: list[str] = field(default_factory=list)
+    n_available: int = 0  # scorable items before --limit
 
 
 @dataclass
@@ -57,73 +67,140 @@ class ModelRun:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     metrics: dict[str, dict[str, MetricValue]] = field(default_factory=dict)
     unsupported: list[str] = field(default_factory=list)
+    priors: dict[str, str] = field(default_factory=dict)  # task -> where a baseline's answers came from
 
 
-def devcv_root(data: Path, split: str) -> Path:
-    """The folder holding the task folders: DATA itself, or DATA/<split> (the builder's layout)."""
-    data = Path(data)
-    if any((data / cls.folder / "data.json").is_file() for cls in DEVCV_TASKS.values()):
-        return data
-    if (data / split).is_dir():
-        return data / split
-    return data
+@dataclass
+class Planned:
+    task: Task
+    path: Path
+    root: Path  # the data folder the task's images must stay inside
+    layout: str
+    train: Path | None = None
+    notes: list[str] = field(default_factory=list)
 
 
-def find_tasks(cfg: EvalConfig, data: Path | None, v1_data: Path | None) -> tuple[list[tuple[Task, Path]], dict[str, str]]:
-    names, explicit = resolve_task_names(cfg.tasks)
-    found: list[tuple[Task, Path]] = []
-    absent: dict[str, str] = {}
-    root = devcv_root(data, cfg.split) if data is not None else None
-    v1_root = v1_data if v1_data is not None else data
-    for name in names:
-        task = ALL_TASKS[name]()
-        if name in cfg.prompts:
-            if not hasattr(task, "prompt"):
-                raise InputError(f"prompts.{name}: {name} asks the item's own question (prompts are for the "
-                                 f"likelihood and caption tasks)")
-            task.prompt = cfg.prompts[name]
-        base = root if task.suite == "devcv" else v1_root
-        path = task.locate(base) if base is not None and Path(base).is_dir() else None
-        if path is None:
-            where = f"{task.folder}/data.json" if task.suite == "devcv" else " or ".join(task.csv_names)
-            reason = f"no {where} under {base}"
-            if explicit:
-                raise InputError(f"task {name}: {reason}")
-            absent[name] = reason
+@dataclass
+class Plan:
+    tasks: list[Planned] = field(default_factory=list)
+    absent: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def make_task(name: str, cfg: EvalConfig) -> Task:
+    task = ALL_TASKS[name]()
+    if name in cfg.prompts and hasattr(task, "prompt"):
+        task.prompt = cfg.prompts[name]  # likelihood and caption tasks: text after the image
+    return task
+
+
+def find_tasks(cfg: EvalConfig, data: Path | None, v1_data: Path | None) -> Plan:
+    """Each requested task's source (layouts.discover for DevCV, the CSVs for V1), what is absent,
+    and warnings naming every folder or file that maps to no task."""
+    requests = resolve_task_names(cfg.tasks, cfg.aliases)
+    table = alias_table(cfg.aliases)
+    plan = Plan()
+    disc = discover(data, cfg.split, table) if data is not None else None
+    if disc is not None:
+        plan.warnings += [f"{p}: maps to no task (name it with --set aliases.NAME=TASK)" for p in disc.unmapped]
+        plan.warnings += [f"{p} not used: another source of the task comes first" for p in disc.shadowed]
+    v1_root = Path(v1_data) if v1_data is not None else (Path(data) if data is not None else None)
+    names = [r.name for r in requests]
+    for req in requests:
+        task = make_task(req.name, cfg)
+        found: Planned | None = None
+        if task.suite == "devcv":
+            src = disc.sources.get(req.name) if disc is not None else None
+            if src is not None:
+                found = Planned(task, src.path, Path(data), src.layout, src.train)
+            where = f"no {task.folder} task folder (or alias, or {task.folder}_{cfg.split}.json) under {data}"
+        else:
+            csv = task.locate(v1_root) if v1_root is not None and v1_root.is_dir() else None
+            if csv is not None:
+                found = Planned(task, csv, v1_root, "csv")
+            where = f"no {' or '.join(task.csv_names)} under {v1_root}"
+        if found is None and req.name == WINOGROUND_SLOT and req.slot:
+            src = disc.sources.get("looking_while_listening") if disc is not None else None
+            if src is not None and "looking_while_listening" in names:
+                continue  # looking_while_listening is requested as well and fills the slot itself
+            if src is not None:
+                found = Planned(make_task("looking_while_listening", cfg), src.path, Path(data), src.layout, src.train,
+                                ["fills the baby_winoground slot (no Baby Winoground CSV found)"])
+            where += " (nor looking_while_listening items)"
+        if found is None:
+            if req.explicit:
+                raise InputError(f"task {req.name}: {where}")
+            plan.absent[req.name] = where
             continue
-        found.append((task, path))
-    unknown_prompts = set(cfg.prompts) - set(ALL_TASKS)
-    if unknown_prompts:
-        raise InputError(f"prompts for unknown tasks: {', '.join(sorted(unknown_prompts))}")
-    return found, absent
+        plan.tasks.append(found)
+    _one_winoground_slot(plan)
+    unknown = set(cfg.prompts) | set(cfg.system)
+    unknown -= set(ALL_TASKS)
+    if unknown:
+        raise InputError(f"prompts for unknown tasks: {', '.join(sorted(unknown))}")
+    return plan
 
 
-def load_tasks(found: list[tuple[Task, Path]], cfg: EvalConfig, rejects: RejectLog) -> list[TaskData]:
-    out = []
-    for task, path in found:
+def _one_winoground_slot(plan: Plan) -> None:
+    """The Baby Winoground CSV fills the leaderboard's baby_winoground slot when it runs;
+    looking_while_listening then runs beside it, reported but not averaged."""
+    ids = [p.task.name for p in plan.tasks]
+    if WINOGROUND_SLOT in ids and "looking_while_listening" in ids:
+        for p in plan.tasks:
+            if p.task.name == "looking_while_listening":
+                p.task.leaderboard_id = None  # type: ignore[misc]  # this run only
+                p.notes.append("not in the overall: the Baby Winoground CSV fills the baby_winoground slot")
+
+
+def load_tasks(plan: Plan, cfg: EvalConfig, rejects: RejectLog) -> tuple[list[TaskData], dict[str, str]]:
+    """Load, check and admit every planned task's items. Returns (tasks with items, {task: why not run})."""
+    admission = ItemAdmission(check_images=cfg.check_images, allow_outside=cfg.allow_outside_images)
+    out, not_run = [], {}
+    for p in plan.tasks:
+        task = p.task
         before = rejects.count
-        items = task.load(path, skip_bad=cfg.skip_bad, rejects=rejects)
-        if cfg.limit > 0:
+        items = task.load(p.path, skip_bad=not cfg.strict, rejects=rejects, unique_ids=not cfg.strict)
+        items = admission.admit(items, p.root, p.path, strict=cfg.strict, rejects=rejects)
+        n_available = len(items)
+        if cfg.limit is not None:
             items = items[: cfg.limit]
         task.setup(items)
-        out.append(TaskData(task, path, items, rejects.count - before, train_split_items(task, path, cfg)))
-        log.info("%s: %d items from %s%s", task.name, len(items), path,
-                 f" ({rejects.count - before} skipped)" if rejects.count > before else "")
-    return out
+        skipped = rejects.count - before
+        if not items:
+            not_run[task.name] = f"no scorable item in {p.path}" + (f" ({skipped} rejected, see rejects.jsonl)" if skipped else "")
+            log.warning("%s: not run: %s", task.name, not_run[task.name])
+            continue
+        prior = train_split_items(task, p.train)
+        out.append(TaskData(task, p.path, items, skipped, prior, p.train if prior else None, p.layout,
+                            list(p.notes), n_available))
+        log.info("%s: %d items from %s%s", task.name, len(items), p.path, f" ({skipped} rejected)" if skipped else "")
+    return out, not_run
 
 
-def train_split_items(task: Task, path: Path, cfg: EvalConfig) -> list[Item] | None:
-    """The task's items in the train split beside the evaluated split (DATA/train/<task>), if any."""
-    if task.suite != "devcv" or cfg.split == "train" or path.parent.name != cfg.split:
-        return None
-    train = task.locate(path.parent.parent / "train")
+def train_split_items(task: Task, train: Path | None) -> list[Item] | None:
+    """The task's train split beside the evaluated one (DATA/train/<task>, <task>_train.json), if any."""
     if train is None:
         return None
     try:
-        return task.load(train, skip_bad=True)
+        return task.load(train, skip_bad=True, unique_ids=True) or None
     except (InputError, ValueError) as e:
         log.warning("%s: train split at %s not usable for baseline priors (%s)", task.name, train, e)
         return None
+
+
+def system_prompt(task: Task, cfg: EvalConfig) -> str:
+    if task.name in cfg.system:
+        return cfg.system[task.name]
+    return task.system_prompt if cfg.system_prompts == "official" else ""
+
+
+def dress(conv: Conversation, task: Task, cfg: EvalConfig) -> Conversation:
+    """The run's prompt settings on a task's conversation: its system prompt, and for tasks that ask
+    their item's own question, `prompts.<task>` added to the user turns."""
+    conv.system = system_prompt(task, cfg)
+    if task.name in cfg.prompts and not hasattr(task, "prompt"):
+        conv.add_to_user_turns(cfg.prompts[task.name])
+    return conv
 
 
 def item_fingerprint(item: Item) -> str:
@@ -139,27 +216,30 @@ def _chunks(seq: list[Any], n: int) -> Iterator[list[Any]]:
 def run_task(adapter: ModelAdapter, td: TaskData, cfg: EvalConfig, cache: ItemCache) -> dict[str, Any]:
     """Outputs for every item of a task ({item id: output}), computing only those not cached."""
     task = td.task
-    max_new = cfg.max_new_tokens or task.max_new_tokens
+    max_new = cfg.max_new_tokens or adapter.max_new_tokens(task)
     adapter.begin_task(task, td.items, td.prior_items)  # before cache_id: a baseline's id may depend on its prior
-    keys = {item.id: cache.key(adapter.cache_id(), task.name, task.kind, getattr(task, "prompt", ""),
-                               item_fingerprint(item), max_new) for item in td.items}
+    prompts = [getattr(task, "prompt", ""), cfg.prompts.get(task.name, ""), system_prompt(task, cfg)]
+    keys = {item.id: cache.key(adapter.cache_id(), task.name, task.kind, *prompts, item_fingerprint(item), max_new)
+            for item in td.items}
     pending = [item for item in td.items if keys[item.id] not in cache]
     bs = max(1, cfg.batch_size)
     with bar(desc=f"{adapter.name} {task.name}", total=len(td.items), unit="item", initial=len(td.items) - len(pending)) as b:
         for group in _chunks(pending, bs):
             if task.kind == "generate":
-                convs = [task.conversation(item) for item in group]
+                convs = [dress(task.conversation(item), task, cfg) for item in group]
                 outputs: list[Any] = adapter.generate(convs, max_new)
             elif task.kind == "multiround":
                 replies: dict[str, list[str]] = {item.id: [] for item in group}
                 for r in range(max(task.n_rounds(item) for item in group)):
                     active = [item for item in group if r < task.n_rounds(item)]
-                    convs = [task.round_conversation(item, r, replies[item.id]) for item in active]
+                    convs = [dress(task.round_conversation(item, r, replies[item.id]), task, cfg) for item in active]
+                    for item, conv in zip(active, convs):  # for adapters that keep a key-value cache per item
+                        conv.meta.update(session=f"{task.name}:{item.id}", last_round=r == task.n_rounds(item) - 1)
                     for item, reply in zip(active, adapter.generate(convs, max_new)):
                         replies[item.id].append(reply)
                 outputs = [replies[item.id] for item in group]
             elif task.kind == "loglikelihood":
-                reqs = [task.requests(item) for item in group]
+                reqs = [[(dress(c, task, cfg), cont) for c, cont in task.requests(item)] for item in group]
                 flat = adapter.loglikelihood([r for rs in reqs for r in rs])
                 outputs, pos = [], 0
                 for rs in reqs:
@@ -196,6 +276,9 @@ def run_model(adapter: ModelAdapter, tasks: list[TaskData], cfg: EvalConfig, out
         write_jsonl(samples_dir / f"samples_{td.task.name}.jsonl", rows)
         run.rows[td.task.name] = rows
         run.metrics[td.task.name] = task_metrics(td, rows, cfg)
+        note = adapter.prior_note()
+        if note:
+            run.priors[td.task.name] = note
     return run
 
 
@@ -208,10 +291,11 @@ def overall_of(run: ModelRun, tasks: list[TaskData]) -> MetricValue | None:
 def adapter_options(cfg: EvalConfig, out: Path, api_key: str | None) -> AdapterOptions:
     return AdapterOptions(
         batch_size=cfg.batch_size, seed=cfg.seed, device=cfg.hf.device, dtype=cfg.hf.dtype,
-        image_cache=cfg.hf.image_cache,
+        image_cache=cfg.hf.image_cache, prefix_cache=cfg.hf.prefix_cache,
         api_base=cfg.api.base_url, api_key=api_key, concurrency=cfg.api.concurrency, timeout=cfg.api.timeout,
         max_retries=cfg.api.max_retries, backoff=cfg.api.backoff,
         cache_dir=cfg.api.cache_dir or str(out / "cache" / "api"),
+        max_images=cfg.api.max_images, max_image_side=cfg.api.max_image_side,
     )
 
 
@@ -228,8 +312,7 @@ def evaluate(
     from babyvlm.evaluate.report import write_report
     from babyvlm.evaluate.results import build_results, build_scores
 
-    if cfg.parser not in ("default", "official"):
-        raise InputError(f"--parser {cfg.parser!r}: expected default or official")
+    check_config(cfg)
     if data is None and v1_data is None:
         raise InputError("give --data (and/or --v1-data)")
     for p in (data, v1_data):
@@ -240,16 +323,22 @@ def evaluate(
             raise InputError(f"unknown baseline {b!r} (random, blind, pixel)")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    found, absent = find_tasks(cfg, data, v1_data)
+    plan = find_tasks(cfg, data, v1_data)
+    for w in plan.warnings:
+        log.warning("%s", w)
+    absent = plan.absent
     if absent:
         log.warning("absent tasks: %s", ", ".join(f"{k} ({v})" for k, v in absent.items()))
-    if not found:
-        raise InputError("none of the requested tasks has data: " + "; ".join(f"{k}: {v}" for k, v in absent.items()))
+    if not plan.tasks:
+        raise InputError("none of the requested tasks has data: " + "; ".join(
+            [f"{k}: {v}" for k, v in absent.items()] + plan.warnings))
     write_config(cfg, out, section="eval")
     rejects = RejectLog(out / "rejects.jsonl")
     if rejects.path.exists():
         rejects.path.unlink()  # rewritten by this run's loading
-    tasks = load_tasks(found, cfg, rejects)
+    tasks, not_run = load_tasks(plan, cfg, rejects)
+    if not tasks:
+        raise InputError("no task has a scorable item: " + "; ".join(f"{k}: {v}" for k, v in not_run.items()))
 
     options = adapter_options(cfg, out, api_key)
     main = adapter or load_adapter(model, options)
@@ -266,7 +355,8 @@ def evaluate(
 
     overall_values = {name: overall_of(run, tasks) for name, run in runs.items()}
     results = build_results(main.name, cfg, tasks, runs, overall_values, absent,
-                            data=data, v1_data=v1_data, provenance=run_info())
+                            data=data, v1_data=v1_data, provenance=run_info(), not_run=not_run,
+                            warnings=plan.warnings, rejects=rejects.count)
     write_json(out / "results.json", results)
     write_json(out / "scores.json", build_scores(tasks, runs[main.name]))
     write_report(out, results, plot=cfg.plot)

@@ -8,9 +8,10 @@ Two modes:
   "top left", "2" when the prompt asks for a number); numbers are digits or words up to twenty,
   and with several numbers an explicit answer ("in total 7", "answer: 7") or else the last one
   counts; directions are read with any case, punctuation, hyphens and "upper"/"lower".
-- ``official``: reproduces the official DevCV parser: the first standalone capital letter A-D;
-  the first number or number word up to ten; exact string match for VDR (after stripping
-  surrounding whitespace).
+- ``official``: reproduces the official DevCV parser: the first standalone letter A-D in either
+  case ("a dog" is A, "(b)" is B); the first number or number word up to ten; VDR by exact match
+  of the lowercased response against the stripped, lowercased gold (the response itself is not
+  stripped or normalised further).
 
 Every parser returns a `Parsed(value, status)`; `value` is None when nothing usable was found
 (`status` "none") or when the response is ambiguous (`status` "ambiguous"). docs/evaluate.md
@@ -74,7 +75,7 @@ def _one(values: Sequence[str]) -> Parsed:
 
 # ---------------------------------------------------------------------------------------------- choices
 
-_OFFICIAL_LETTER = re.compile(r"\b([A-D])\b")
+_OFFICIAL_LETTER = re.compile(r"\b([A-Da-d])\b")  # either case: "a dog" is A, as officially
 _BARE = re.compile(r"^[\s\"'*`(\[{<]*([A-Za-z])[\s\"'*`)\]}>.:,;!]*$")
 _EXPLICIT = re.compile(
     r"\b(?:answer|option|choice|image|picture|letter)\s*(?:is|would be)?\s*[:=-]?\s*([\"'*(\[]*)([A-Za-z])(?![A-Za-z0-9'’-])",
@@ -107,7 +108,7 @@ def parse_choice(
     text = response or ""
     if mode == "official":
         m = _OFFICIAL_LETTER.search(text)
-        return Parsed(m.group(1)) if m else NONE
+        return Parsed(m.group(1).upper()) if m else NONE
     valid = {x.upper() for x in letters}
     # 1. the whole response is one letter, in any case, perhaps bracketed or in bold
     m = _BARE.match(text)
@@ -253,12 +254,12 @@ def normalise_direction_text(text: str) -> str:
 def parse_direction(response: str, *, mode: str = "default") -> Parsed:
     """One of the 8 `DIRECTIONS`.
 
-    In the official mode the stripped response itself is the answer (scored by exact match).
+    In the official mode the lowercased response itself is the answer, not stripped (scored by
+    exact match against the stripped, lowercased gold).
     """
     _check_mode(mode)
     if mode == "official":
-        s = (response or "").strip()
-        return Parsed(s) if s else NONE
+        return Parsed(response.lower()) if response else NONE
     t = normalise_direction_text(response)
     found: list[str] = []
     spans: list[tuple[int, int]] = []

@@ -34,14 +34,17 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [f"# Evaluation of `{model}`", ""]
     lines.append(f"Date {results.get('date')}, babyvlm {results.get('versions', {}).get('babyvlm')}, "
                  f"git {results.get('git_revision')}, seed {results['seed']}, parser `{results['parser']}`, "
-                 f"bootstrap {results['config']['bootstrap']} resamples (95% intervals in brackets). Scores in %.")
+                 f"bootstrap {results['config']['bootstrap']} resamples (95% intervals in brackets). Scores in %. "
+                 f"`v`: the task definition's version; n: items scored (rejected: see rejects.jsonl).")
     lines.append("")
     for suite, title in (("devcv", "DevCV Toolbox"), ("v1", "BabyVLM-V1 benchmarks")):
-        tasks = {k: v for k, v in results["tasks"].items() if v["suite"] == suite}
+        # the leaderboard's table holds every task it ranks (Baby Winoground from its CSV too)
+        tasks = {k: v for k, v in results["tasks"].items() if table_of(v) == suite}
         if not tasks:
             continue
         refs = reference_rows(suite)
-        header = ["task", "id", "metric", "n", *[f"`{n}`" for n in names], "chance", *[f"{r['name']}†" for r in refs]]
+        header = ["task", "id", "v", "metric", "n (rejected)", *[f"`{n}`" for n in names], "chance",
+                  *[f"{r['name']}†" for r in refs]]
         rows = []
         for tname, t in tasks.items():
             for m in [t["primary"]] + [x for x in t["metrics"] if x != t["primary"]]:
@@ -49,21 +52,28 @@ def markdown(results: dict[str, Any]) -> str:
                 ref_key = t["leaderboard_id"] if suite == "devcv" else tname
                 refs_cells = [pct(reference_value(r, ref_key)) if primary else "" for r in refs]
                 rows.append([tname if primary else "", (t["leaderboard_id"] or "") if primary else "",
+                             str(t.get("version", 1)) if primary else "",
                              m + (" (primary)" if primary and len(t["metrics"]) > 1 else ""),
-                             str(t["n_items"]) if primary else "",
+                             f"{t['n_items']} ({t.get('skipped', 0)})" if primary else "",
                              *[cell(t["models"].get(n, {}).get("metrics", {}).get(m)) for n in names],
                              pct(t["chance"].get(m)), *refs_cells])
         if suite == "devcv" and results["overall"]:
             ov = results["overall"]
             any_ov = next((v for k, v in ov.items() if k != "chance"), None)
             label = f"overall ({any_ov['n_tasks']}/{any_ov['of']} tasks)" if any_ov else "overall"
-            rows.append([f"**{label}**", "", "mean of primaries", "",
+            rows.append([f"**{label}**", "", "", "mean of primaries", "",
                          *[cell(ov.get(n)) for n in names], pct((ov.get("chance") or {}).get("value")),
                          *[pct(r["overall"] / 100) if r.get("overall") is not None else "–" for r in refs]])
         lines += [f"## {title}", ""] + _table(header, rows) + [""]
         if "saycam_caption" in tasks:
             lines += ["METEOR here matches exact words and Porter stems only (no WordNet synonyms offline); "
                       "published METEOR values with WordNet can only be higher for the same captions.", ""]
+    if results.get("not_run"):
+        lines.append("Not run (found, but no scorable item; not counted as a zero): "
+                     + "; ".join(f"`{k}` ({v})" for k, v in results["not_run"].items()) + ".")
+        lines.append("")
+    if results.get("warnings"):
+        lines += ["Data not used:", ""] + [f"- {w}" for w in results["warnings"]] + [""]
     if results.get("absent"):
         lines.append("Absent tasks (not run): " + "; ".join(f"`{k}` ({v})" for k, v in results["absent"].items()) + ".")
         lines.append("")
@@ -76,9 +86,24 @@ def markdown(results: dict[str, Any]) -> str:
             if r.get("parse_failures"):
                 notes.append(f"`{n}` on {tname}: {r['parse_failures']} unparseable or ambiguous answers (scored wrong)")
             if r.get("ties"):
-                notes.append(f"`{n}` on {tname}: {r['ties']} exact likelihood ties (broken by a seeded coin)")
+                notes.append(f"`{n}` on {tname}: {r['ties']} exact likelihood ties (a tie is not a win)")
         if t.get("skipped"):
-            notes.append(f"{tname}: {t['skipped']} bad items skipped (see rejects.jsonl)")
+            notes.append(f"{tname}: {t['skipped']} bad items rejected (see rejects.jsonl)")
+        if t.get("outside_answer_space"):
+            lo, hi = t["answer_space"]
+            notes.append(f"{tname}: {t['outside_answer_space']} items with a gold outside the answer space {lo}-{hi} "
+                         "(scored; chance 0 for them)")
+        if t.get("n_available", 0) > t["n_items"]:
+            notes.append(f"{tname}: first {t['n_items']} of {t['n_available']} scorable items (--limit)")
+        notes += [f"{tname}: {x}" for x in t.get("notes", [])]
+    priors = {}
+    for tname, t in results["tasks"].items():
+        for n, r in t["models"].items():
+            if r.get("prior"):
+                priors.setdefault(n, {}).setdefault(r["prior"], []).append(tname)
+    for n, by_note in priors.items():
+        for note, tnames in by_note.items():
+            notes.append(f"`{n}` ({', '.join(tnames)}): {note}")
     if notes:
         lines += ["## Notes", ""] + [f"- {x}" for x in notes] + [""]
     lines += ["## Reference rows", ""]
@@ -98,6 +123,10 @@ def markdown(results: dict[str, Any]) -> str:
     lines.append("Overall = mean of the primary metrics of the leaderboard's tasks that were run "
                  f"({', '.join(LEADERBOARD_IDS)}); subitizing and V1 tasks are reported but not averaged.")
     return "\n".join(lines) + "\n"
+
+
+def table_of(t: dict[str, Any]) -> str:
+    return "devcv" if t["suite"] == "devcv" or t.get("leaderboard_id") in LEADERBOARD_IDS else t["suite"]
 
 
 def bar_chart(results: dict[str, Any], path: Path) -> Path | None:

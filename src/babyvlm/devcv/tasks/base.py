@@ -55,32 +55,35 @@ ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "sevent
 
 @dataclass(frozen=True)
 class ScoreContext:
-    """How to score: the parser mode, and the seed for breaking ties."""
+    """How to score: the parser mode (the seed and task name key any seeded choice)."""
 
     parser: str = "default"
     seed: int = 0
     task: str = ""
 
     def rng(self, *keys: Any) -> random.Random:
-        """A generator fixed by (seed, task, keys): the same tie is always broken the same way."""
+        """A generator fixed by (seed, task, keys)."""
         key = ":".join(str(k) for k in (self.seed, self.task, *keys))
         return random.Random(zlib.crc32(key.encode("utf-8")))
 
 
-def argmax_tiebreak(values: list[float], rng: random.Random, tol: float = 1e-9) -> tuple[int, bool]:
-    """Index of the largest value; exact ties (within `tol`) are broken uniformly at random with
-    `rng` (never towards the first option). Returns (index, tied)."""
+TIE_TOL = 1e-9  # log-probabilities this close are a tie
+
+
+def argmax_strict(values: list[float], tol: float = TIE_TOL) -> tuple[int | None, bool]:
+    """Index of the strictly largest value, or None when the largest is tied (within `tol`):
+    a tie is no choice, so never correct (Winoground's strict inequalities). Returns (index, tied)."""
     best = max(values)
     top = [i for i, v in enumerate(values) if v >= best - tol]
     if len(top) == 1:
         return top[0], False
-    return top[rng.randrange(len(top))], True
+    return None, True
 
 
-def greater(a: float, b: float, rng: random.Random, tol: float = 1e-9) -> tuple[bool, bool]:
-    """a > b, with an exact tie decided by a fair coin from `rng`. Returns (result, tied)."""
+def beats(a: float, b: float, tol: float = TIE_TOL) -> tuple[bool, bool]:
+    """a > b strictly: an exact tie (within `tol`) is False. Returns (result, tied)."""
     if abs(a - b) <= tol:
-        return rng.random() < 0.5, True
+        return False, True
     return a > b, False
 
 
@@ -108,15 +111,19 @@ class Task:
     metrics: ClassVar[tuple[str, ...]] = ("acc",)
     primary: ClassVar[str] = "acc"
     max_new_tokens: ClassVar[int] = 16
+    api_max_tokens: ClassVar[int] = 32  # chat APIs: room for "The answer is (B)." (they rarely stop at the letter)
+    version: ClassVar[int] = 1  # the task definition's version (scoring, answer space); in results.json
     description: ClassVar[str] = ""
+    system_prompt: ClassVar[str] = ""  # the paper's API-baseline system prompt (--prompts official)
 
     # ------------------------------------------------------------------ data
     def locate(self, root: Path) -> Path | None:
         p = Path(root) / self.folder
         return p if (p / "data.json").is_file() else None
 
-    def load(self, path: Path, *, skip_bad: bool = False, rejects: RejectLog | None = None) -> list[Item]:
-        items, _ = load_items(path, skip_bad=skip_bad, rejects=rejects)
+    def load(self, path: Path, *, skip_bad: bool = False, rejects: RejectLog | None = None,
+             unique_ids: bool = False) -> list[Item]:
+        items, _ = load_items(path, skip_bad=skip_bad, rejects=rejects, unique_ids=unique_ids)
         good = []
         for item in items:
             try:

@@ -1,7 +1,8 @@
-"""Object counting: how many of a category are in the image (answers 4 to 12 nominally).
+"""Object counting: how many of a category are in the image (answers 4 to 12).
 
-Official item: "<image> How many cabinets do you see?" -> "10". The answer space is 4-12, widened
-to every gold answer present in the loaded items; chance is 1 / (size of that space).
+Official item: "<image> How many cabinets do you see?" -> "10". The answer space is 4-12 by the
+task's definition (as the DevCV builder draws counts), whatever golds a source holds; chance is
+1/9 per item whose gold is in it (0 for one outside, which is still scored and counted).
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ reply. With s(i, j) (one loglikelihood request per pair, 4 per item):
   same phrase, hence the same tokens, under two images: sum and mean agree);
 - group score: both.
 
-Exact ties are decided by a seeded fair coin (see `greater`) and counted in the row's `ties`.
+Ties are strict, as Winoground defines its scores: an exact tie (within 1e-9) is not a win (see
+`beats`), so a model scoring everything alike gets 0 / 0 / 0; ties are counted in the row's `ties`.
 Chance with random scores: text 1/4, image 1/4, group 1/6. The leaderboard files this task as
 `baby_winoground` (primary: group_score).
 """
@@ -28,7 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from babyvlm.devcv.schema import Item, ItemError
-from babyvlm.devcv.tasks.base import ScoreContext, Task, greater
+from babyvlm.devcv.tasks.base import ScoreContext, Task, beats
 from babyvlm.evaluate.conversation import Conversation, ImageRef
 
 WINOGROUND_METRICS = ("text_score", "image_score", "group_score")
@@ -50,16 +51,15 @@ def winoground_row(item_id: str, phrases: list[str], output: list[tuple[float, i
     """Text, image and group scores of one item from its four (sum_logprob, n_tokens)."""
     s = [[output[2 * i + j][0] for j in range(2)] for i in range(2)]
     mean = [[output[2 * i + j][0] / max(output[2 * i + j][1], 1) for j in range(2)] for i in range(2)]
-    rng = ctx.rng(item_id)
     ties = 0
     text_ok = []
     for i in range(2):  # under image i, phrase i beats phrase 1-i (per-token means)
-        ok, tied = greater(mean[i][i], mean[i][1 - i], rng)
+        ok, tied = beats(mean[i][i], mean[i][1 - i])
         text_ok.append(ok)
         ties += tied
     image_ok = []
     for j in range(2):  # phrase j is more likely under image j than under image 1-j (sums)
-        ok, tied = greater(s[j][j], s[1 - j][j], rng)
+        ok, tied = beats(s[j][j], s[1 - j][j])
         image_ok.append(ok)
         ties += tied
     text, image = all(text_ok), all(image_ok)
@@ -77,6 +77,7 @@ class LookingWhileListening(Task):
     kind = "loglikelihood"
     metrics = WINOGROUND_METRICS
     primary = "group_score"
+    version = 2  # 2: ties are not wins (were coin flips)
     description = "Looking while listening: two images x two phrases, by likelihood"
     prompt = ""  # text after the image in the user turn ("" = the image alone)
 

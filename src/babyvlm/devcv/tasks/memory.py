@@ -96,6 +96,8 @@ class Memory(Task):
     metrics = ("acc_learning", "acc_testing_raw", "acc_testing_adjusted")
     primary = "acc_testing_adjusted"
     max_new_tokens = 8
+    system_prompt = ("In each round, touch the image you have not seen before in this conversation. "
+                     "Respond only with the letter of that image.")
     description = "Memory: 15 rounds of 'touch the new image' with the model's replies in context"
 
     def gold(self, item: Item) -> list[str]:

@@ -51,6 +51,9 @@ class AdapterOptions:
     max_retries: int = 5
     backoff: float = 1.0  # seconds before the first retry; doubles each time
     cache_dir: str = ""  # openai: on-disk response cache
+    max_images: int = 32  # openai: images per request (the earliest beyond it are replaced by a note; 0: all)
+    max_image_side: int = 512  # openai: larger images are downscaled to this longer side (0: as they are)
+    prefix_cache: bool = True  # hf: multi-round tasks reuse the key-value cache from round to round
 
 
 class ModelAdapter:
@@ -60,6 +63,14 @@ class ModelAdapter:
 
     def cache_id(self) -> str:
         return self.name
+
+    def max_new_tokens(self, task: Any) -> int:
+        """The generation length for a task (APIs: room for a sentence around the answer)."""
+        return task.max_new_tokens
+
+    def prior_note(self) -> str | None:
+        """Where a baseline's answers come from, for the report (None for real models)."""
+        return None
 
     def begin_task(self, task: Any, items: list[Any], prior_items: list[Any] | None = None) -> None:
         """Called before a task runs, with its loaded items and (when the data has one) the task's train

@@ -43,7 +43,7 @@ def prompt_form(text: str) -> str:
 
 class Baseline(ModelAdapter):
     is_baseline = True
-    version = 3  # bump when a baseline's behaviour changes (invalidates cached outputs)
+    version = 4  # bump when a baseline's behaviour changes (invalidates cached outputs)
 
     def __init__(self, options: AdapterOptions):
         self.seed = options.seed
@@ -65,6 +65,9 @@ class Baseline(ModelAdapter):
 
 class RandomBaseline(Baseline):
     name = "random"
+
+    def prior_note(self):
+        return "uniform over each item's options (the task's answer space for counts); no prior"
 
     def begin_task(self, task, items, prior_items=None):
         super().begin_task(task, items, prior_items)
@@ -106,6 +109,7 @@ class BlindBaseline(Baseline):
         super().begin_task(task, items, prior_items)
         self.answers: dict[tuple[str, int], str] = {}
         self.unigrams: Counter = Counter()
+        self.prior_source = None
         kind = task.kind
         if kind == "loglikelihood":
             for item in items:
@@ -117,6 +121,7 @@ class BlindBaseline(Baseline):
             self._captions(task, items)
             return
         self.prior_source = "train" if prior_items else "evaluated"
+        self.prior_n = len(prior_items or items)
         by_form: dict[tuple[int, str], Counter] = {}
         by_round: dict[int, Counter] = {}
         for item in prior_items or items:
@@ -132,6 +137,20 @@ class BlindBaseline(Baseline):
                     rng = random.Random(zlib.crc32(f"{self.seed}:blind:{task.name}:{r}".encode()))
                     answer = _majority(by_round.get(r, Counter()), rng)
                 self.answers[(item.id, r)] = answer if answer is not None else ""
+
+    def prior_note(self):
+        src = getattr(self, "prior_source", None)
+        if src == "train":
+            return f"most common answer per prompt form in the task's train split ({self.prior_n} items)"
+        if src == "evaluated":
+            note = (f"in-sample: the most common answer per round of the {self.prior_n} evaluated items themselves "
+                    "(no train split beside the data): an upper bound of guessing from the answer distribution")
+            if self.prior_n < 20:
+                note += f"; with {self.prior_n} items it largely reproduces the golds, so it means little here"
+            return note
+        if self.unigrams:
+            return "word unigrams of the task's continuations (options, not answers)"
+        return "captions of the other evaluated items (most common words)"
 
     @staticmethod
     def _turns(task, item):
@@ -191,6 +210,9 @@ class PixelBaseline(Baseline):
             self._thumbs[key] = t
         return t
 
+    def prior_note(self):
+        return "a pixel statistic of the images per task; never reads the question, no prior"
+
     def begin_task(self, task, items, prior_items=None):
         super().begin_task(task, items, prior_items)
         self.gallery = []
@@ -235,10 +257,15 @@ class PixelBaseline(Baseline):
             return pick({k: n + 1e-3 * area for k, (n, area) in stats.items()})
         if rule == "blob_count":
             n, _ = px.blobs(thumbs[0])
+            if m.get("option_numbers"):  # lettered numbers: the letter of the nearest count
+                return pick({k: -abs(v - n) for k, v in m["option_numbers"].items()})
             nums = sorted(int(o) for o in options)
             return str(min(max(n, nums[0]), nums[-1]))
         if rule == "motion":
-            d = px.motion_direction(thumbs, options)
+            dirs = m.get("option_directions")  # lettered directions: the letter of the direction found
+            d = px.motion_direction(thumbs, list(dirs.values()) if dirs else options)
+            if dirs:
+                return next((k for k, v in dirs.items() if v == d), rng.choice(options))
             return d if d is not None else rng.choice(options)
         if rule == "novel" and opt_images:
             earlier = [thumbs[i] for i in range(min(opt_images.values()))]

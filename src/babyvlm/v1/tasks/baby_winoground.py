@@ -2,11 +2,14 @@
 
 CSV `baby_winoground.csv`: instance_id, positive_phrase, negative_phrase, image, image_tag; two
 rows per instance (image_tag positive / negative); the positive phrase describes the positive
-image, the negative phrase the negative image.
+image, the negative phrase the negative image. The leaderboard's `baby_winoground` slot is scored
+from this CSV (in lmms-eval: `dataset/baby_winoground/baby_winoground.csv`), so its results go to
+scores.json and the overall as `baby_winoground`.
 
 Protocol and scores as looking_while_listening (`winoground_row`): text score compares per-token
 MEANS (different phrases), image score compares SUMS (same phrase under two images), group score
-both; exact ties are seeded coin flips. Chance: text 1/4, image 1/4, group 1/6.
+both; an exact tie is not a win (strict, as Winoground defines its scores). Chance: text 1/4,
+image 1/4, group 1/6.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from babyvlm.v1.tasks.base import V1Task
 class BabyWinoground(V1Task):
     name = "baby_winoground"
     kind = "loglikelihood"
-    leaderboard_id = "v1_baby_winoground"
+    leaderboard_id = "baby_winoground"  # the leaderboard scores this slot from this CSV (else looking_while_listening)
+    version = 2  # 2: ties are not wins (were coin flips); fills the leaderboard's baby_winoground slot
     metrics = WINOGROUND_METRICS
     primary = "group_score"
     csv_names = ("baby_winoground.csv",)

@@ -53,7 +53,8 @@ class V1Task(Task):
         """(item, error, record) per item; subclasses build them."""
         raise NotImplementedError
 
-    def load(self, path: Path, *, skip_bad: bool = False, rejects: RejectLog | None = None) -> list[Item]:
+    def load(self, path: Path, *, skip_bad: bool = False, rejects: RejectLog | None = None,
+             unique_ids: bool = False) -> list[Item]:  # V1 ids are made unique by the loaders
         rows = self.read_rows(path)
         root = self.images_root(path)
         out = []

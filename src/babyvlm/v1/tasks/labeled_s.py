@@ -6,9 +6,9 @@ row whose real_category is the target being the answer.
 Protocol: the model scores the category word (e.g. "ball") as the reply to each image alone
 (`prompt` adds text after the image); the chosen image is the one under which the word is most
 likely. The four requests carry the same word, hence the same tokens, so SUMS of log-probabilities
-are compared (equal to comparing means). Exact ties are broken uniformly at random with a seeded
-generator (the CSV lists the target first, so breaking ties towards the first option would
-inflate scores). Chance 1/4.
+are compared (equal to comparing means). A tie for the largest value is no choice and wrong
+(strict, as Winoground scores; the CSV lists the target first, so breaking ties towards the first
+option would inflate scores). Chance 1/4.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections import OrderedDict
 from typing import Any
 
 from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks.base import ScoreContext, argmax_tiebreak
+from babyvlm.devcv.tasks.base import ScoreContext, argmax_strict
 from babyvlm.evaluate.conversation import Conversation, ImageRef
 from babyvlm.v1.tasks.base import V1Task
 
@@ -26,6 +26,7 @@ class LabeledS(V1Task):
     name = "labeled_s"
     kind = "loglikelihood"
     leaderboard_id = "v1_labeled_s"
+    version = 2  # 2: a tie for the best image is wrong (was a seeded draw)
     csv_names = ("labeled_s.csv",)
     description = "Labeled-S: which of four frames the category word names (likelihood)"
 
@@ -53,7 +54,7 @@ class LabeledS(V1Task):
 
     def score(self, item: Item, output: list[tuple[float, int]], ctx: ScoreContext) -> dict[str, Any]:
         sums = [s for s, _ in output]
-        choice, tied = argmax_tiebreak(sums, ctx.rng(item.id))
+        choice, tied = argmax_strict(sums)
         gold = item.extra["answer"]
         return {"id": item.id, "prompt": item.extra["target"], "response": [list(o) for o in output],
                 "parsed": choice, "gold": gold, "correct": choice == gold, "ties": int(tied),

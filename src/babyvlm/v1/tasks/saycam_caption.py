@@ -25,6 +25,8 @@ class SAYCamCaption(V1Task):
     primary = "meteor"
     csv_names = ("SAYCam_caption.csv", "saycam_caption.csv")
     max_new_tokens = 32
+    api_max_tokens = 96
+    system_prompt = "Describe the image in one short sentence, as a parent would say it to a young child."
     free_text = True
     description = "SAYCam caption: describe the frame (METEOR)"
 

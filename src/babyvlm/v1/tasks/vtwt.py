@@ -5,7 +5,7 @@ CSV `vtwt.csv`: image, positive_phrase, negative_phrase.
 Protocol: each phrase is scored as the reply to the image alone; the more likely phrase is the
 model's choice. The two phrases differ in their tokens and often in their number, so MEANS of the
 log-probability per token are compared (a sum would favour the phrase with fewer tokens, whatever
-the image). Exact ties: a seeded fair coin. Chance 1/2.
+the image). An exact tie is wrong (strict, as Winoground scores). Chance 1/2.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks.base import ScoreContext, greater
+from babyvlm.devcv.tasks.base import ScoreContext, beats
 from babyvlm.evaluate.conversation import Conversation, ImageRef
 from babyvlm.v1.tasks.base import V1Task
 
@@ -22,6 +22,7 @@ class VTWT(V1Task):
     name = "vtwt"
     kind = "loglikelihood"
     leaderboard_id = "v1_vtwt"
+    version = 2  # 2: ties are wrong (were coin flips)
     csv_names = ("vtwt.csv",)
     description = "Visual two-word test: which of two phrases fits the frame (likelihood)"
 
@@ -37,9 +38,9 @@ class VTWT(V1Task):
 
     def score(self, item: Item, output: list[tuple[float, int]], ctx: ScoreContext) -> dict[str, Any]:
         means = [s / max(n, 1) for s, n in output]
-        ok, tied = greater(means[0], means[1], ctx.rng(item.id))
+        ok, tied = beats(means[0], means[1])
         return {"id": item.id, "prompt": item.extra["phrases"], "response": [list(o) for o in output],
-                "parsed": 0 if ok else 1, "gold": 0, "correct": ok, "ties": int(tied), "metrics": {"acc": float(ok)}}
+                "parsed": 0 if ok else (None if tied else 1), "gold": 0, "correct": ok, "ties": int(tied), "metrics": {"acc": float(ok)}}
 
     def chance(self, items):
         return {"acc": 0.5}
