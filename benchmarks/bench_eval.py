@@ -12,7 +12,13 @@ Rows: every single-round DevCV item of the official fixtures (or of --data; --it
 to a count) generated with --new-tokens greedy tokens; four log-likelihood requests per item
 (two images x two phrases); the memory task's 15 rounds (lockstep over the items against one item
 and one round at a time; here the one-at-a-time way keeps preprocessed images too, as the official
-wrapper keeps each round's image tensors, so the memory row measures lockstep batching alone). Each way decodes its own images. The ways alternate chunk by chunk, so a
+wrapper keeps each round's image tensors, so the memory row measures lockstep batching alone). Each way decodes its own images.
+
+Memory rows "re-run" against "prefix cache": the same batched lockstep harness loop, re-running the
+model over the whole conversation every round (hf.prefix_cache=false) against keeping each item's
+key-value cache from round to round and feeding only the new tokens and images (the default), at
+each of --memory-tokens reply lengths (8: a random model's full replies; 2: a letter and the
+end-of-sequence, what a trained model writes). Replies must be identical. The ways alternate chunk by chunk, so a
 change in a shared machine's load hits all of them alike. A random model rarely stops early, so
 every way produces --new-tokens tokens per item. --hidden/--layers/--image-size set the model's size.
 
@@ -60,7 +66,7 @@ def memory_items(data: Path):
     return (task, task.load(path)) if path is not None else (task, [])
 
 
-def play_memory(adapter, task, items, new_tokens: int, lockstep: bool) -> list[list[str]]:
+def play_memory(adapter, task, items, new_tokens: int, lockstep: bool, sessions: bool = False) -> list[list[str]]:
     """The memory rounds, each conversation holding the earlier replies: all items in lockstep (the
     harness) or one item and one round at a time (the official wrapper)."""
     replies = {i.id: [] for i in items}
@@ -68,6 +74,9 @@ def play_memory(adapter, task, items, new_tokens: int, lockstep: bool) -> list[l
     for group in groups:
         for r in range(task.n_rounds(group[0])):
             convs = [task.round_conversation(i, r, replies[i.id]) for i in group]
+            if sessions:  # as the harness marks them: the adapter may keep each item's cache across rounds
+                for i, c in zip(group, convs):
+                    c.meta.update(session=i.id, last_round=r == task.n_rounds(i) - 1)
             for i, out in zip(group, adapter.generate(convs, new_tokens)):
                 replies[i.id].append(out)
     return [replies[i.id] for i in items]
@@ -96,6 +105,8 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--items", type=int, default=0, help="items (0: every single-round item once; more repeats them)")
     ap.add_argument("--no-memory", action="store_true", help="skip the memory task rows")
+    ap.add_argument("--memory-tokens", default="8,2", help="reply lengths of the prefix-cache memory rows")
+    ap.add_argument("--memory-only", action="store_true", help="only the prefix-cache memory rows")
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--new-tokens", type=int, default=8)
     ap.add_argument("--hidden", type=int, default=128)
@@ -111,6 +122,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = build_tiny_llava(Path(tmp) / "model", hidden=args.hidden, layers=args.layers,
                                 image_size=args.image_size, vocab=400)
+        if not args.no_memory:
+            prefix_rows = memory_prefix_rows(path, args)
+        if args.memory_only:
+            print_prefix_rows(prefix_rows, args)
+            return
         # the official wrapper's way: one request per call, the processor on every image every time
         single = load_adapter(f"hf:{path}", AdapterOptions(batch_size=1, device=args.device, dtype=args.dtype, image_cache=0))
         plain = load_adapter(f"hf:{path}", AdapterOptions(batch_size=args.batch_size, device=args.device, dtype=args.dtype,
@@ -183,6 +199,36 @@ def main() -> None:
     print(f"ratio = batched+cache against one at a time. Identical replies {same}/{n_items}; "
           f"largest log-likelihood difference {maxdiff:.2e}"
           + (f"; memory replies identical: {mem_out['one at a time'] == mem_out['batched+cache']}" if n_mem else ""))
+    if not args.no_memory:
+        print_prefix_rows(prefix_rows, args)
+
+
+def memory_prefix_rows(path: Path, args) -> list[tuple[int, float, float, bool, int]]:
+    """(reply tokens, re-run s, prefix-cache s, identical, items) per --memory-tokens, alternating the two."""
+    opts = dict(batch_size=args.batch_size, device=args.device, dtype=args.dtype)
+    rerun = load_adapter(f"hf:{path}", AdapterOptions(**opts, prefix_cache=False))
+    cached = load_adapter(f"hf:{path}", AdapterOptions(**opts, prefix_cache=True))
+    out = []
+    for n_tok in [int(x) for x in args.memory_tokens.split(",") if x]:
+        times = {"re-run": 0.0, "prefix": 0.0}
+        replies = {}
+        for _ in range(2):  # twice, alternating, so that load changes hit both alike; the first warms up
+            for name, a in (("re-run", rerun), ("prefix", cached)):
+                task, items = memory_items(args.data)
+                dt, replies[name] = timed(lambda a=a, task=task, items=items, n_tok=n_tok: play_memory(
+                    a, task, items, n_tok, lockstep=True, sessions=True))
+                times[name] = dt
+        out.append((n_tok, times["re-run"], times["prefix"], replies["re-run"] == replies["prefix"], len(items)))
+    return out
+
+
+def print_prefix_rows(rows, args) -> None:
+    print(f"memory, prefix KV cache (hidden {args.hidden}, {args.layers} layers, {args.image_size} px, "
+          f"batch {args.batch_size}, {torch.get_num_threads()} threads)")
+    print(f"{'':30s}{'re-run':>15s}{'prefix cache':>15s}{'ratio':>8s}  identical")
+    for n_tok, rerun, prefix, same, n in rows:
+        print(f"{f'memory, {n_tok}-token replies, items/s':30s}{n / rerun:15.2f}{n / prefix:15.2f}"
+              f"{rerun / prefix:7.1f}x  {same}")
 
 if __name__ == "__main__":
     main()

@@ -17,6 +17,9 @@ Messages are rendered by the model's own chat template:
   across the boundary, the scored tokens start where the two tokenizations diverge. Sequences are right-padded; the sum runs over exactly the
   continuation tokens and their count is returned.
 
+Multi-round tasks (memory) keep each conversation's key-value cache from round to round and feed
+only the new tokens and images (`hf_rounds.RoundCache`; `prefix_cache=False` re-runs every round).
+
 Within a call, requests are sorted by length and split into sub-batches of `batch_size` (less
 padding); results come back in the caller's order. Images are preprocessed once per file and in
 threads (`hf_inputs.ModelInputs`, checked against the processor's own output on the first batch).
@@ -30,6 +33,7 @@ from typing import Any
 from babyvlm.errors import InputError
 from babyvlm.evaluate.adapters.base import AdapterOptions, ModelAdapter
 from babyvlm.evaluate.adapters.hf_inputs import ModelInputs
+from babyvlm.evaluate.adapters.hf_rounds import RoundCache
 from babyvlm.evaluate.conversation import Conversation, assistant_turn
 
 
@@ -84,6 +88,7 @@ class HFAdapter(ModelAdapter):
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.model = model.to(self.device).eval()
         self.inputs = ModelInputs(processor, self.tokenizer, cache_size=options.image_cache)
+        self.rounds = RoundCache(self) if options.prefix_cache else None
 
     def cache_id(self) -> str:
         # the folder and its weights' modification time: a retrained checkpoint is a new model
@@ -92,7 +97,8 @@ class HFAdapter(ModelAdapter):
 
     # ------------------------------------------------------------------ rendering
     def render(self, conv: Conversation, *, generation_prompt: bool = True) -> str:
-        return self.processor.apply_chat_template(conv.messages, add_generation_prompt=generation_prompt, tokenize=False)
+        return self.processor.apply_chat_template(conv.with_system(), add_generation_prompt=generation_prompt,
+                                                  tokenize=False)
 
     def _encode(self, texts: list[str], refs: list[list[Any]], padding_side: str, *, with_images: bool = True):
         self.tokenizer.padding_side = padding_side
@@ -110,6 +116,10 @@ class HFAdapter(ModelAdapter):
         import torch
 
         with torch.inference_mode():
+            if self.rounds is not None and conversations and all("session" in c.meta for c in conversations):
+                replies = self.rounds.generate(conversations, max_new_tokens)
+                if replies is not None:
+                    return replies
             return self._generate(conversations, max_new_tokens)
 
     def _generate(self, conversations: list[Conversation], max_new_tokens: int) -> list[str]:
@@ -127,7 +137,7 @@ class HFAdapter(ModelAdapter):
 
     def _split(self, conv: Conversation, continuation: str) -> tuple[str, str]:
         """(prefix, prefix + continuation) as the chat template renders the continuation as the reply."""
-        full = self.processor.apply_chat_template(conv.messages + [assistant_turn(continuation)],
+        full = self.processor.apply_chat_template(conv.with_system() + [assistant_turn(continuation)],
                                                   add_generation_prompt=False, tokenize=False)
         at = full.rfind(continuation) if continuation else -1
         if at >= 0:
