@@ -114,3 +114,42 @@ def test_adjacency():
 def test_unknown_mode():
     with pytest.raises(ValueError):
         parse_choice("A", ABCD, mode="lenient")
+
+
+# ---------------------------------------------------------------------------------------------- the doc's table
+
+DOC = __import__("pathlib").Path(__file__).resolve().parents[2] / "docs" / "evaluate.md"
+
+
+def doc_table_rows() -> list[tuple[str, str, str, str]]:
+    """(response, kind, official, default) rows between the parser-table markers of docs/evaluate.md."""
+    text = DOC.read_text(encoding="utf-8")
+    body = text.split("<!-- parser-table -->")[1].split("<!-- /parser-table -->")[0]
+    rows = []
+    for line in body.strip().splitlines()[2:]:  # header and rule
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        rows.append(tuple(c[1:-1] if c.startswith("`") and c.endswith("`") else c for c in cells))
+    return rows
+
+
+def reading(response: str, kind: str, mode: str) -> str:
+    if kind == "letter":
+        p = parse_choice(response, ABCD, mode=mode)
+    elif kind == "number":
+        p = parse_number(response, mode=mode)
+    else:  # "vdr, gold X": exact / adjacent / wrong
+        gold = kind.split("gold ")[1]
+        p = parse_direction(response, mode=mode)
+        if p.value == gold:
+            return "exact"
+        return "adjacent" if p.value in adjacent_directions(gold) else "wrong"
+    return p.value if p.value is not None else p.status
+
+
+def test_the_documented_table_of_tricky_answers():
+    rows = doc_table_rows()
+    assert len(rows) >= 25
+    for response, kind, official, default in rows:
+        response = response.replace("\\n", "\n").replace("␣", " ")
+        assert reading(response, kind, "official") == official, (response, kind, "official")
+        assert reading(response, kind, "default") == default, (response, kind, "default")

@@ -59,6 +59,7 @@ def alias_table(extra: Mapping[str, str] | None = None) -> dict[str, str]:
             if n:
                 table.setdefault(normalise(n), key)
     table.update({normalise(k): v for k, v in ALIASES.items()})
+    table[WINOGROUND_SLOT] = WINOGROUND_SLOT  # the leaderboard id names the slot, not looking_while_listening
     for k, v in (extra or {}).items():
         if v not in ALL_TASKS and v != "vdr":
             raise InputError(f"aliases.{k}={v!r}: not a task (known: {', '.join(ALL_TASKS)})")
