@@ -130,3 +130,28 @@ def test_cached_inputs_equal_the_processor(adapter):
     assert first["pixel_values"].shape[0] == 6
     off = ModelInputs(adapter.processor, adapter.tokenizer, cache_size=0)
     assert off.state == "off"
+
+
+def test_memory_prefix_cache_replies_equal_rerunning_every_round(tiny_llava, devcv_root):
+    """The key-value cache kept from round to round gives the replies of re-running every round."""
+    from babyvlm.devcv.tasks import DEVCV_TASKS
+    from babyvlm.evaluate.adapters.hf import HFAdapter
+
+    task = DEVCV_TASKS["memory"]()
+    replies = {}
+    for prefix in (True, False):
+        a = HFAdapter(tiny_llava, AdapterOptions(batch_size=4, device="cpu", dtype="float32", prefix_cache=prefix))
+        items = task.load(devcv_root / "memory")[:3]
+        out = {i.id: [] for i in items}
+        for r in range(task.n_rounds(items[0])):
+            convs = [task.round_conversation(i, r, out[i.id]) for i in items]
+            for i, c in zip(items, convs):
+                c.meta.update(session=i.id, last_round=r == task.n_rounds(i) - 1)
+            for i, reply in zip(items, a.generate(convs, 3)):
+                out[i.id].append(reply)
+            if prefix and r == 1:
+                assert a.rounds.state is not None and len(a.rounds.state.sessions) == 3  # cache kept
+        replies[prefix] = out
+        if prefix:
+            assert a.rounds.state is None  # dropped after the last round
+    assert replies[True] == replies[False]

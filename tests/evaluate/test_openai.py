@@ -187,3 +187,26 @@ def test_harness_with_the_api_model(server, devcv_root, extra_tasks, tmp_path, m
     n = len(server.requests)
     evaluate("openai:fake-vlm", data, out, cfg, api_key=KEY)
     assert len(server.requests) == n  # the rerun costs nothing
+
+
+def test_system_prompt_image_cap_and_downscale(server, tmp_path):
+    big = tmp_path / "big.png"
+    Image.fromarray(np.zeros((40, 900, 3), np.uint8)).save(big)
+    small = tmp_path / "small.png"
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(small)
+    a = OpenAIAdapter("m", AdapterOptions(api_base=server.url, cache_dir="", max_images=2, max_image_side=300))
+    conv = Conversation.from_turns([("user", "<image> <image> <image> Which is new?")],
+                                   [ImageRef(small), ImageRef(small), ImageRef(big)])
+    conv.system = "Respond only with the letter."
+    a.generate([conv], 32)
+    body = server.requests[-1]
+    assert body["messages"][0] == {"role": "system", "content": "Respond only with the letter."}
+    parts = body["messages"][1]["content"]
+    assert parts[0] == {"type": "text", "text": "[image not shown]"}  # the earliest beyond the cap
+    urls = [p["image_url"]["url"] for p in parts if p["type"] == "image_url"]
+    assert len(urls) == 2 and urls[0].startswith("data:image/png") and urls[1].startswith("data:image/jpeg")
+    sent = Image.open(__import__("io").BytesIO(base64.b64decode(urls[1].split(",", 1)[1])))
+    assert max(sent.size) == 300 and a.stats["capped"] == 1 and body["max_tokens"] == 32
+    from babyvlm.devcv.tasks import DEVCV_TASKS
+
+    assert a.max_new_tokens(DEVCV_TASKS["count"]()) == 32  # the task's API limit, not its 16 local tokens
