@@ -46,13 +46,21 @@ from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written, out_o
 @click.option("--api-key", "api_key", default=None,
               help="openai: API key (else $OPENAI_API_KEY). Never written to any output.")
 @click.option("--concurrency", type=int, default=None, help="openai: requests in flight. [preset: 4]")
+@click.option("--image-ablation", "image_ablation", is_flag=True, default=None,
+              help="Also run the model with every image replaced by a blank of the same size (question unchanged), "
+                   "reported beside the baselines: what the model gets without looking.")
+@click.option("--fit-split", "fit_split", default=None, metavar="SPLIT",
+              help="Also score the model on the first --fit-limit items per task of SPLIT (e.g. train: its own "
+                   "training items), reported next to the evaluated split (fit versus generalisation).")
+@click.option("--fit-limit", "fit_limit", type=int, default=None, help="Items per task on --fit-split. [preset: 100]")
 @click.option("--no-plot", "no_plot", is_flag=True, default=False, help="Do not draw report.png.")
 @config_options("eval/default")
 def command(model: str, tasks: str | None, data: Path | None, v1_data: Path | None, out: Path, split: str | None,
             limit: int | None, batch_size: int | None, seed: int | None, parser: str | None, baselines: str | None,
             strict: bool | None, skip_bad: bool | None, system_prompts: str | None, max_new_tokens: int | None,
             device: str | None, dtype: str | None,
-            api_base: str | None, api_key: str | None, concurrency: int | None, no_plot: bool, preset: str,
+            api_base: str | None, api_key: str | None, concurrency: int | None, image_ablation: bool | None,
+            fit_split: str | None, fit_limit: int | None, no_plot: bool, preset: str,
             overrides: tuple[str, ...]) -> None:
     """Evaluate a model on the DevCV Toolbox and the BabyVLM-V1 benchmarks.
 
@@ -78,7 +86,8 @@ def command(model: str, tasks: str | None, data: Path | None, v1_data: Path | No
         raise InputError("give --data DIR (DevCV task folders) and/or --v1-data DIR (V1 CSVs)")
     values: dict = {"tasks": tasks, "split": split, "limit": limit, "batch_size": batch_size, "seed": seed,
                     "parser": parser, "strict": strict, "system_prompts": system_prompts,
-                    "max_new_tokens": max_new_tokens}
+                    "max_new_tokens": max_new_tokens,
+                    "image_ablation": image_ablation, "fit_split": fit_split, "fit_limit": fit_limit}
     if baselines is not None:
         values["baselines"] = [] if baselines.strip().lower() in ("none", "") else [b.strip() for b in baselines.split(",")]
     if no_plot:

@@ -47,6 +47,9 @@ class EvalConfig:
     system_prompts: str = "none"  # none | official (the paper's API-baseline system prompt per task)
     system: dict[str, str] = field(default_factory=dict)  # task -> system prompt (wins over system_prompts)
     aliases: dict[str, str] = field(default_factory=dict)  # folder / file name -> task, added to the alias table
+    image_ablation: bool = False  # also run the model with every image blanked (adapters/ablation.py)
+    fit_split: str = ""  # also score the model on this split's first fit_limit items per task (e.g. train)
+    fit_limit: int = 100
     hf: HFConfig = field(default_factory=HFConfig)
     api: APIConfig = field(default_factory=APIConfig)
 

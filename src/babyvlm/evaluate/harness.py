@@ -19,6 +19,7 @@ dict it wrote to `results.json`. The steps:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -288,6 +289,22 @@ def overall_of(run: ModelRun, tasks: list[TaskData]) -> MetricValue | None:
     return overall(prim) if prim else None
 
 
+def fit_run(adapter: ModelAdapter, data: Path | None, cfg: EvalConfig, out: Path) -> dict[str, Any]:
+    """The model on the first `fit_limit` items of each DevCV task of another split (its training items):
+    {task: {split, n_items, primary, metric}}, beside the evaluated split in the report."""
+    if data is None or cfg.fit_split == cfg.split:
+        return {}
+    if not (Path(data) / cfg.fit_split).is_dir():
+        raise InputError(f"--fit-split {cfg.fit_split}: no folder {Path(data) / cfg.fit_split} (the builder's "
+                         "DIR/<split>/<task> layout is needed)")
+    fcfg = dataclasses.replace(cfg, split=cfg.fit_split, limit=cfg.fit_limit, tasks="devcv")
+    tasks, _ = load_tasks(find_tasks(fcfg, data, None), fcfg, RejectLog(out / "fit" / "rejects.jsonl"))
+    run = run_model(adapter, tasks, fcfg, out / "fit", out / "fit")
+    return {td.task.name: {"split": cfg.fit_split, "n_items": len(td.items), "primary": td.task.primary,
+                           "metric": run.metrics[td.task.name][td.task.primary].to_dict()}
+            for td in tasks if td.task.name in run.metrics}
+
+
 def adapter_options(cfg: EvalConfig, out: Path, api_key: str | None) -> AdapterOptions:
     return AdapterOptions(
         batch_size=cfg.batch_size, seed=cfg.seed, device=cfg.hf.device, dtype=cfg.hf.dtype,
@@ -343,8 +360,16 @@ def evaluate(
     options = adapter_options(cfg, out, api_key)
     main = adapter or load_adapter(model, options)
     runs: dict[str, ModelRun] = {}
+    fit: dict[str, Any] = {}
     try:
         runs[main.name] = run_model(main, tasks, cfg, out, out)
+        if cfg.image_ablation:
+            from babyvlm.evaluate.adapters.ablation import BlankImages
+
+            blank = BlankImages(main)
+            runs[blank.name] = run_model(blank, tasks, cfg, out, out / "ablation" / "no_images")
+        if cfg.fit_split:
+            fit = fit_run(main, data, cfg, out)
     finally:
         main.close()
     for name in cfg.baselines:
@@ -357,6 +382,8 @@ def evaluate(
     results = build_results(main.name, cfg, tasks, runs, overall_values, absent,
                             data=data, v1_data=v1_data, provenance=run_info(), not_run=not_run,
                             warnings=plan.warnings, rejects=rejects.count)
+    if fit:
+        results["fit"] = fit
     write_json(out / "results.json", results)
     write_json(out / "scores.json", build_scores(tasks, runs[main.name]))
     write_report(out, results, plot=cfg.plot)

@@ -28,6 +28,21 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+def fit_table(results: dict[str, Any]) -> list[str]:
+    """The model on (part of) its own training split next to the evaluated split: fit versus generalisation."""
+    model, fit = results["model"], results["fit"]
+    split = next(iter(fit.values()))["split"]
+    rows = []
+    for tname, f in fit.items():
+        t = results["tasks"].get(tname)
+        test = t["models"].get(model, {}).get("metrics", {}).get(f["primary"]) if t else None
+        chance = pct(t["chance"].get(f["primary"])) if t else ""
+        rows.append([tname, f["primary"], str(f["n_items"]), cell(f["metric"]), cell(test), chance])
+    header = ["task", "metric", f"n ({split})", f"`{model}` on {split} (fit)",
+              f"on {results['config']['split']} (generalisation)", "chance"]
+    return [f"## Fit versus generalisation ({split} split)", ""] + _table(header, rows)
+
+
 def markdown(results: dict[str, Any]) -> str:
     model = results["model"]
     names = [model] + results["baselines"]
@@ -68,6 +83,8 @@ def markdown(results: dict[str, Any]) -> str:
         if "saycam_caption" in tasks:
             lines += ["METEOR here matches exact words and Porter stems only (no WordNet synonyms offline); "
                       "published METEOR values with WordNet can only be higher for the same captions.", ""]
+    if results.get("fit"):
+        lines += fit_table(results) + [""]
     if results.get("not_run"):
         lines.append("Not run (found, but no scorable item; not counted as a zero): "
                      + "; ".join(f"`{k}` ({v})" for k, v in results["not_run"].items()) + ".")

@@ -41,9 +41,17 @@ def above_chance(results: dict[str, Any], model: str) -> list[str]:
     return out
 
 
+def blank_run(results: dict[str, Any], model: str) -> str | None:
+    """The name of the image-ablation run of `model` in these results, if it ran."""
+    name = f"{model} (no images)"
+    return name if name in results.get("baselines", []) else None
+
+
 def results_table(results: dict[str, Any], model: str) -> list[str]:
-    names = [model] + [b for b in BASELINES if b in results.get("baselines", [])]
-    head = ["task", "metric", "chance"] + [("**model**" if n == model else n) for n in names] + ["model > chance"]
+    blank = blank_run(results, model)
+    names = [model] + ([blank] if blank else []) + [b for b in BASELINES if b in results.get("baselines", [])]
+    label = {model: "**model**", blank: "model, no images"}
+    head = ["task", "metric", "chance"] + [label.get(n, n) for n in names] + ["model > chance"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     clear = set(above_chance(results, model))
     for name, t in results["tasks"].items():
@@ -60,6 +68,47 @@ def results_table(results: dict[str, Any], model: str) -> list[str]:
         cells += [_cell(ov.get(n)) for n in names] + [""]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
+
+
+def fit_table(results: dict[str, Any], model: str) -> list[str]:
+    """The model on its own training items next to the test split, per task."""
+    fit = results.get("fit") or {}
+    if not fit:
+        return []
+    lines = ["| task | chance | training items (fit) | test split (generalisation) |", "|---|---|---|---|"]
+    for name, f in fit.items():
+        t = results["tasks"].get(name) or {}
+        test = ((t.get("models", {}).get(model) or {}).get("metrics") or {}).get(f["primary"])
+        lines.append(f"| {name} (n={f['n_items']}) | {_pct((t.get('chance') or {}).get(f['primary']))} | "
+                     f"{_cell(f['metric'])} | {_cell(test)} |")
+    return lines
+
+
+def ablation_table(out: Path, results: dict[str, Any], model: str) -> list[str]:
+    """Full pipeline against each pretraining ablation that ran (OUT/ablations/<variant>/eval)."""
+    from babyvlm.pipeline.ablations import ABLATIONS
+
+    rows = [("full pipeline (stages 0a, 0b, 1, 2, 3)", results, model)]
+    for name in ABLATIONS:
+        p = out / "ablations" / name / "eval" / "results.json"
+        if p.exists():
+            r = read_json(p)
+            rows.append((f"{name}: {ABLATIONS[name]}", r, r["model"]))
+    if len(rows) == 1:
+        return []
+    full = (results.get("overall") or {}).get(model) or {}
+    lines = ["| variant | overall | tasks clear of chance | interval overlaps the full pipeline's |", "|---|---|---|---|"]
+    for label, r, m in rows:
+        ov = (r.get("overall") or {}).get(m) or {}
+        overlap = "" if r is results else ("yes" if _overlaps(full, ov) else "no")
+        lines.append(f"| {label} | {_cell(ov)} | {len(above_chance(r, m))} | {overlap} |")
+    return lines
+
+
+def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a.get("ci_low") is None or b.get("ci_low") is None:
+        return True
+    return not (a["ci_low"] > b["ci_high"] or b["ci_low"] > a["ci_high"])
 
 
 def plot_losses(run: Path, stages: list[str], path: Path) -> Path | None:
@@ -167,5 +216,18 @@ def write_demo_report(out: Path, cfg, timings: dict[str, float]) -> Path:
                          "for what was measured to help.")
         lines += ["", "![DevCV results](eval/report.png)", "",
                   "Baselines: `random` guesses uniformly, `blind` never sees the images, `pixel` never reads the "
-                  "question. Published human and model rows: [eval/report.md](eval/report.md).", ""]
+                  "question; `model, no images` is the same model with every image replaced by a grey blank of "
+                  "the same size (the question unchanged): a task the model clears by looking falls back to chance "
+                  "there. Published human and model rows: [eval/report.md](eval/report.md).", ""]
+        fit = fit_table(results, model)
+        if fit:
+            lines += ["## Fit versus generalisation", "",
+                      "The same model on the first items of each task's train split (items it was instruction-tuned "
+                      "on) beside the test split.", ""] + fit + [""]
+        abl = ablation_table(out, results, model)
+        if abl:
+            lines += ["## Does pretraining matter? (ablations)", "",
+                      "Each variant is retrained from the same data with one thing removed, with the same stage-3 "
+                      "budget, and evaluated on the same test split (overall = mean of the leaderboard tasks' primary "
+                      "metrics, 95% interval).", ""] + abl + [""]
     return write_text(out / "report.md", "\n".join(lines))

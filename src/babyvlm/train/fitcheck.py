@@ -1,0 +1,117 @@
+"""The fit check: items whose answer depends only on the image, and scoring a model on them.
+
+Every item of a task asks the same question about a generated picture; only the picture, and so the
+answer, differs. A model that trains on such items and cannot then answer them (on the very items
+it trained on) does not use its images: the check that guards the training stack against that.
+
+Items are written as a DevCV-style folder (`DIR/train/<task>/data.json` + images), so they train
+through the ordinary stage-3 path. Scoring compares the summed log-likelihood of every candidate
+answer after the prompt, through the checkpoint's own processor and chat template (what `eval` does).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from babyvlm.util.io import write_json, write_text
+
+SIZE = 64
+BACKGROUND = (235, 230, 220)
+COLORS = {"red": (220, 40, 40), "green": (40, 180, 60), "blue": (50, 80, 220), "yellow": (230, 210, 40)}
+
+QUESTIONS = {
+    "color": "What color is the ball?",
+    "count": "How many balls do you see?",
+    "leftright": "Is the ball on the left or on the right?",
+}
+ANSWERS = {
+    "color": list(COLORS),
+    "count": ["1", "2", "3", "4"],
+    "leftright": ["left", "right"],
+}
+
+
+def _picture(task: str, answer: str, rng: np.random.Generator) -> Image.Image:
+    img = Image.new("RGB", (SIZE, SIZE), BACKGROUND)
+    d = ImageDraw.Draw(img)
+    r = 7
+    if task == "color":
+        x, y = rng.integers(r + 2, SIZE - r - 2, size=2)
+        d.ellipse((x - r - 3, y - r - 3, x + r + 3, y + r + 3), fill=COLORS[answer])
+    elif task == "leftright":
+        lo, hi = (r + 2, SIZE // 2 - r - 2) if answer == "left" else (SIZE // 2 + r + 2, SIZE - r - 2)
+        x, y = int(rng.integers(lo, hi)), int(rng.integers(r + 2, SIZE - r - 2))
+        d.ellipse((x - r, y - r, x + r, y + r), fill=COLORS[str(rng.choice(list(COLORS)))])
+    else:  # count: balls of one colour on a 4x4 grid of cells, never touching
+        cells = rng.choice(16, size=int(answer), replace=False)
+        color = COLORS[str(rng.choice(list(COLORS)))]
+        for c in cells:
+            x, y = 8 + 16 * (c % 4), 8 + 16 * (c // 4)
+            d.ellipse((x - 5, y - 5, x + 5, y + 5), fill=color)
+    return img
+
+
+def write_fit_items(out: str | Path, *, task: str = "count", n: int = 64, seed: int = 0,
+                    split: str = "train") -> Path:
+    """`out/<split>/<task>/data.json` with `n` items, answers balanced; returns `out`."""
+    if task not in QUESTIONS:
+        raise ValueError(f"unknown fit-check task {task!r} (one of {', '.join(QUESTIONS)})")
+    out = Path(out)
+    folder = out / split / task
+    (folder / "images").mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng([seed, 17])
+    answers = ANSWERS[task]
+    items = []
+    for i in range(n):
+        answer = answers[i % len(answers)]
+        name = f"images/{task}_{i:04d}_0.png"
+        _picture(task, answer, rng).save(folder / name)
+        items.append({"id": f"{task}_{i}", "image": [name],
+                      "conversations": [{"from": "human", "value": f"<image> {QUESTIONS[task]}"},
+                                        {"from": "gpt", "value": answer}]})
+    write_json(folder / "data.json", items)
+    return out
+
+
+def write_tokenizer_corpus(out: str | Path, *, task: str = "count") -> Path:
+    """A minimal 'pretraining set' (text/train.txt) that the run's tokenizer is trained on."""
+    out = Path(out)
+    # every answer after a space, as it follows "ASSISTANT:" (else BPE may never merge " 1" into one token)
+    lines = [QUESTIONS[t] for t in QUESTIONS] + [f"the answer is {a}" for a in ANSWERS[task]]
+    lines += ["look at the ball", "where is the ball", "the ball is on the left", "the ball is on the right"]
+    write_text(out / "text" / "train.txt", "".join(f"{line}\n" for line in lines * 4))
+    return out
+
+
+def score_items(model_dir: str | Path, split_dir: str | Path) -> float:
+    """Accuracy of a saved model on every fit-check item under `split_dir` (argmax log-likelihood)."""
+    import torch
+
+    from babyvlm.model.build import load_vlm
+    from babyvlm.util.io import read_json
+
+    model, processor = load_vlm(model_dir)
+    model.eval()
+    right = total = 0
+    for data in sorted(Path(split_dir).glob("*/data.json")):
+        task = data.parent.name
+        for item in read_json(data):
+            image = Image.open(data.parent / item["image"][0]).convert("RGB")
+            question = item["conversations"][0]["value"].replace("<image>", "").strip()
+            messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": f" {question}"}]}]
+            prompt = processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+            scores = []
+            for cand in ANSWERS[task]:
+                enc = processor(text=prompt + f" {cand}", images=[image], return_tensors="pt")
+                n_prompt = processor(text=prompt, images=[image], return_tensors="pt")["input_ids"].shape[1]
+                with torch.no_grad():
+                    logits = model(**enc).logits[0].float()
+                ids = enc["input_ids"][0]
+                logp = torch.log_softmax(logits[:-1], -1)[torch.arange(len(ids) - 1), ids[1:]]
+                scores.append(float(logp[n_prompt - 1:].sum()))
+            right += ANSWERS[task][int(np.argmax(scores))] == item["conversations"][1]["value"]
+            total += 1
+    return right / max(1, total)
