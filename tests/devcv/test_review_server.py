@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -56,13 +58,22 @@ def toolbox(tmp_path) -> Path:
     return make_toolbox(tmp_path / "toolbox")
 
 
+def page_token(url: str) -> str:
+    """The per-session token, read from the served page as the page's own script does."""
+    parts = urllib.parse.urlsplit(url)
+    with urllib.request.urlopen(f"{parts.scheme}://{parts.netloc}/", timeout=10) as r:
+        return re.search(r'name="review-token" content="([^"]+)"', r.read().decode()).group(1)
+
+
 def _get(url: str):
-    with urllib.request.urlopen(url, timeout=10) as r:
+    req = urllib.request.Request(url, headers={"X-Review-Token": page_token(url)})
+    with urllib.request.urlopen(req, timeout=10) as r:
         return json.loads(r.read())
 
 
 def _post(url: str, body: dict):
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(url, data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json", "X-Review-Token": page_token(url)})
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.loads(r.read())
 
@@ -89,9 +100,11 @@ def test_api_saves_each_decision_at_once(toolbox):
         with pytest.raises(urllib.error.HTTPError) as e:
             _post(url + "api/decision", {"k": 0, "decision": "maybe"})
         assert e.value.code == 400
-        for bad in ("files/../MANIFEST.json", "files/%2E%2E/%2E%2E/etc/passwd", "api/item?k=999", "nothing"):
+        token = {"X-Review-Token": page_token(url)}
+        for bad in ("files/../MANIFEST.json", "files/%2E%2E/%2E%2E/etc/passwd", "api/item?k=999", "api/item?k=-1",
+                    "nothing"):
             with pytest.raises(urllib.error.HTTPError) as e:
-                urllib.request.urlopen(url + bad, timeout=10)
+                urllib.request.urlopen(urllib.request.Request(url + bad, headers=token), timeout=10)
             assert e.value.code == 404
     finally:
         server.shutdown()

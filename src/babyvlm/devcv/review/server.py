@@ -8,12 +8,20 @@ Standard library only (http.server). Routes:
     GET  /files/<split>/<task>/<path>   an image of the toolbox (nothing outside it)
     POST /api/decision          {"k": N, "decision": "accept"|"reject"|"clear", "note": ""}
                                 appended to review/decisions.jsonl (flushed) before the answer
+
+Same-origin only: any page the reviewer visits could otherwise send requests here. Every request must
+name this server in `Host` (a DNS-rebinding page names its own host); the API needs the per-session
+token that only the served page carries (header `X-Review-Token`; a custom header also forces a
+CORS preflight, which this server never answers); a POST must be `application/json` from no other
+`Origin`. Item indices must be integers within the listing.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import mimetypes
+import secrets
 import threading
 import urllib.parse
 from http import HTTPStatus
@@ -26,6 +34,9 @@ from babyvlm.devcv.review.catalog import find_task_folders
 from babyvlm.devcv.review.decisions import DecisionLog, item_key
 
 HOST = "127.0.0.1"
+TOKEN_HEADER = "X-Review-Token"
+TOKEN_PLACEHOLDER = b"{{REVIEW_TOKEN}}"
+MAX_BODY = 64 * 1024  # a decision is a few dozen bytes
 
 
 class ReviewState:
@@ -36,6 +47,15 @@ class ReviewState:
             for r in tf.records:
                 self.items.append({"split": tf.split, "task": tf.task, "id": str(r.get("id")), "record": r})
         self.log = DecisionLog(self.root)
+        self.token = secrets.token_urlsafe(32)  # new per server start: only the page served now has it
+
+    def index(self, k: Any) -> int:
+        """A valid item index from a request, or ValueError (no negative indices counting from the end)."""
+        if isinstance(k, str) and k.strip().isdigit():
+            k = int(k)
+        if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(self.items):
+            raise ValueError(f"no item {k!r} (items 0..{len(self.items) - 1})")
+        return k
 
     def key(self, k: int) -> str:
         it = self.items[k]
@@ -56,8 +76,9 @@ class ReviewState:
                 "decision": self.log.state.get(self.key(k))}
 
 
-def page_html() -> bytes:
-    return resources.files("babyvlm.devcv.review").joinpath("page.html").read_bytes()
+def page_html(token: str = "") -> bytes:
+    page = resources.files("babyvlm.devcv.review").joinpath("page.html").read_bytes()
+    return page.replace(TOKEN_PLACEHOLDER, token.encode("ascii"))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -81,18 +102,42 @@ class Handler(BaseHTTPRequestHandler):
     def _error(self, code: int, msg: str) -> None:
         self._json({"error": msg}, code)
 
+    def _own_origins(self) -> set[str]:
+        port = self.server.server_address[1]
+        return {f"{HOST}:{port}", f"localhost:{port}"}
+
+    def _refused(self, *, api: bool, post: bool = False) -> str | None:
+        """Why a request is not from the served page (None: it is)."""
+        if self.headers.get("Host", "") not in self._own_origins():
+            return "wrong Host (this server answers only as " + " or ".join(sorted(self._own_origins())) + ")"
+        if not api:
+            return None
+        if not hmac.compare_digest(self.headers.get(TOKEN_HEADER, ""), self.state.token):
+            return f"missing or wrong {TOKEN_HEADER} (reload the review page)"
+        if post:
+            origin = self.headers.get("Origin")
+            if origin is not None and origin not in {f"http://{o}" for o in self._own_origins()}:
+                return f"cross-origin request from {origin}"
+            if self.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+                return "cross-site request"
+            if self.headers.get_content_type() != "application/json":
+                return "Content-Type must be application/json"
+        return None
+
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         url = urllib.parse.urlsplit(self.path)
+        why = self._refused(api=url.path.startswith("/api/"))
+        if why:
+            return self._error(HTTPStatus.FORBIDDEN, why)
         if url.path in ("/", "/index.html"):
-            return self._send(200, page_html(), "text/html; charset=utf-8")
+            return self._send(200, page_html(self.state.token), "text/html; charset=utf-8")
         if url.path == "/api/items":
             return self._json(self.state.listing())
         if url.path == "/api/item":
             q = urllib.parse.parse_qs(url.query)
             try:
-                k = int(q.get("k", ["0"])[0])
-                return self._json(self.state.item(k))
-            except (ValueError, IndexError):
+                return self._json(self.state.item(self.state.index(q.get("k", ["0"])[0])))
+            except ValueError:
                 return self._error(HTTPStatus.NOT_FOUND, "no such item")
         if url.path.startswith("/files/"):
             rel = urllib.parse.unquote(url.path[len("/files/"):])
@@ -106,12 +151,18 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         if urllib.parse.urlsplit(self.path).path != "/api/decision":
             return self._error(HTTPStatus.NOT_FOUND, "not found")
+        why = self._refused(api=True, post=True)
+        if why:
+            return self._error(HTTPStatus.FORBIDDEN, why)
         try:
             n = int(self.headers.get("Content-Length", "0"))
+            if not 0 <= n <= MAX_BODY:
+                raise ValueError(f"body of {n} bytes")
             body = json.loads(self.rfile.read(n) or b"{}")
-            k = int(body["k"])
-            it = self.state.items[k]
-            row = self.state.log.record(it["split"], it["task"], it["id"], str(body["decision"]),
+            if not isinstance(body, dict):
+                raise TypeError("the body must be a JSON object")
+            it = self.state.items[self.state.index(body.get("k"))]
+            row = self.state.log.record(it["split"], it["task"], it["id"], str(body.get("decision")),
                                         str(body.get("note", ""))[:500])
         except (ValueError, KeyError, IndexError, TypeError, json.JSONDecodeError) as e:
             return self._error(HTTPStatus.BAD_REQUEST, f"bad decision ({e})")
