@@ -1,7 +1,7 @@
 """Streaming, deterministic writers: JSON lists one sample per line, webdataset tar shards.
 
 Both write to a temporary file renamed into place on close, so a killed run never leaves a
-half-written file that looks finished.
+half-written file that looks finished; temporaries get the umask's permissions (`util.io.temp_for`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ import io
 import json
 import os
 import tarfile
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from babyvlm.util.io import temp_for
 
 
 class JsonListWriter:
@@ -21,7 +22,7 @@ class JsonListWriter:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        fd, self._tmp = temp_for(self.path)
         self._f = os.fdopen(fd, "w", encoding="utf-8")
         self.count = 0
 
@@ -44,7 +45,7 @@ class TextWriter:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+        fd, self._tmp = temp_for(self.path)
         self._f = os.fdopen(fd, "w", encoding="utf-8")
         self.count = 0
 
@@ -92,7 +93,7 @@ class ShardWriter:
     def _open(self) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._name = f"{self.prefix}-{len(self.sizes):05d}.tar"
-        fd, self._tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{self._name}.", suffix=".tmp")
+        fd, self._tmp = temp_for(self.dir / self._name)
         self._tar = tarfile.open(fileobj=os.fdopen(fd, "wb"), mode="w", format=tarfile.USTAR_FORMAT)
         self.sizes[self._name] = 0
         self._n = 0

@@ -4,22 +4,76 @@ Every json the package writes goes through `write_json` so that the same inputs 
 byte-identical files (fixed indentation, no platform-dependent float formatting, a final newline).
 Writes go to a temporary file first and are renamed into place, so a killed run never leaves a
 half-written file that a rerun would mistake for finished work.
+
+Temporaries are named `.<name>.<random>.tmp` next to their target and get the mode a plain `open()`
+would give (0666 minus the umask), not mkstemp's 0600, so collaborators on a shared machine can read
+the results. A kill leaves the temporary behind; `remove_stale_temps` clears a run's own litter.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+# what `temp_for` (and `link_or_copy`) name a temporary: `.<target name>.<random or nothing>.tmp`
+TEMP_NAME = re.compile(r"^\..+\.tmp$")
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process umask. Linux shows it in /proc; elsewhere it can only be read by setting it (briefly)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def temp_for(path: Path) -> tuple[int, str]:
+    """(fd, name) of a new temporary beside `path`, with the permissions `open(path, "w")` would give."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o666 & ~current_umask())
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    return fd, tmp
+
+
+def stray_temps(root: str | os.PathLike) -> list[Path]:
+    """Temporaries a killed writer left under `root` (sorted)."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob(".*.tmp") if p.is_file() and TEMP_NAME.match(p.name))
+
+
+def remove_stale_temps(root: str | os.PathLike) -> list[Path]:
+    """Delete the temporaries a killed run left under `root`; returns them. Call it only on a folder no
+    other run is writing into at the same time (the folder of the run that starts now)."""
+    removed = stray_temps(root)
+    for p in removed:
+        p.unlink(missing_ok=True)
+    return removed
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = temp_for(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
