@@ -126,5 +126,15 @@ def tiny_world(tmp_path_factory) -> Path:
     cfg = build_config(WorldConfig, section="world", preset="world/tiny", overrides=["audio=off"]).check()
     out = tmp_path_factory.mktemp("world") / "tiny"
     generate_world(cfg, out, workers=2)
+    write_corpus_split(out)
     return out
+
+
+def write_corpus_split(corpus: Path) -> None:
+    """The split every builder would write with seed 0, written up front: a shared corpus's split
+    must not depend on which test (with which seed) happens to build from it first."""
+    from babyvlm.corpus import open_corpus
+    from babyvlm.formats.splits import corpus_splits
+
+    corpus_splits(corpus, [(e.stem, e.child) for e in open_corpus(corpus).entries], seed=0)
 

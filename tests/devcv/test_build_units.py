@@ -9,9 +9,7 @@ import pytest
 from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder import numeracy as nm
 from babyvlm.devcv.builder.balance import AnswerBalancer, answer_counts
-from babyvlm.devcv.builder.config import SplitConfig
 from babyvlm.devcv.builder.lexicon import edit_distance, phonemes, phonological_distance
-from babyvlm.devcv.builder.splits import assign_splits, split_sizes
 from babyvlm.devcv.builder.vocab import Vocabulary, plural, singular
 
 
@@ -97,17 +95,6 @@ def test_cluster_copies_touch_but_never_overlap():
         assert arr.sum() == n * info["item_area"]  # all copies fully on the canvas, none overlapping
         # the set is one connected region at thumbnail scale (connectedness control)
         assert ll.blob_count(ll.thumb(im)) == 1
-
-
-def test_splits_are_whole_sessions_interleaving_children():
-    sessions = [(f"{c}_{i:02d}", c) for c in "ASY" for i in range(8)]
-    a = assign_splits(sessions, SplitConfig(), seed=0)
-    assert a == assign_splits(sessions, SplitConfig(), seed=0)
-    assert a != assign_splits(sessions, SplitConfig(), seed=1)
-    by = {s: [k for k, v in a.items() if v == s] for s in ("train", "val", "test")}
-    assert [len(by[s]) for s in ("train", "val", "test")] == [14, 3, 7]
-    assert {k[0] for k in by["test"]} == set("ASY") and {k[0] for k in by["val"]} == set("ASY")
-    assert split_sizes(2, SplitConfig()) == {"train": 1, "val": 0, "test": 1}
 
 
 def test_answer_balancer_spreads_answers_within_each_key():

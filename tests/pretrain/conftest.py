@@ -70,6 +70,7 @@ def tiny_corpus(tmp_path_factory) -> Path:
     for stem in STEMS:
         write_session(root, stem, write_video)
     (root / "corpus.json").write_text(json.dumps({"name": "test", "children": {}}), encoding="utf-8")
+    _root_conftest().write_corpus_split(root)  # 2 train, 1 val, 1 test session
     return root
 
 

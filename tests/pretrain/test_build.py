@@ -24,15 +24,18 @@ def test_end_to_end_with_the_oracle(tiny_corpus, tmp_path, oracle_cfg):
                  "text/train.txt", "text/val.txt"):
         assert (out / name).exists(), name
     stats = res.stats
+    # the corpus's split (splits.json): 2 train, 1 val, and 1 test session held out of the set
+    assert stats["sessions"]["held_out_test"] == 1 and stats["sessions"]["split"] == "corpus"
+    assert stats["sessions"]["held_out_stems"] == ["A_20150815_1516_02"]
     # per session: "look at the ball" (frames at 0.7, 1.7 s, ball visible) and "look at the doggy"
     # (5.3 s, dog visible) pass; "where is the ball" (4.2 s, ball gone at 4 s), "nap", "good job" do not
-    assert stats["filters"]["video"]["candidates"] == 20 and stats["filters"]["video"]["kept"] == 8
-    assert stats["filters"]["image"]["kept"] == 12
+    assert stats["filters"]["video"]["candidates"] == 15 and stats["filters"]["video"]["kept"] == 6
+    assert stats["filters"]["image"]["kept"] == 9
     q = stats["filter_quality"]
-    assert q["precision"] == 1.0 and q["recall"] == 1.0 and q["base_rate"] == pytest.approx(12 / 28, abs=1e-4)
-    assert stats["sessions"]["val"] == 1 and stats["sessions"]["train"] == 3
+    assert q["precision"] == 1.0 and q["recall"] == 1.0 and q["base_rate"] == pytest.approx(9 / 21, abs=1e-4)
+    assert stats["sessions"]["val"] == 1 and stats["sessions"]["train"] == 2
     singles = load(out, "train", "single_image") + load(out, "val", "single_image")
-    assert len(singles) == 12
+    assert len(singles) == 9
     s = singles[0]
     assert s["image"] == [f"frames/{s['id']}.jpg"]
     assert s["conversations"] == [{"from": "human", "value": "<image>"}, {"from": "gpt", "value": "look at the ball"}]
@@ -48,10 +51,24 @@ def test_end_to_end_with_the_oracle(tiny_corpus, tmp_path, oracle_cfg):
     assert names == used
     # the text corpus is all speech of each split's sessions, one utterance per line
     lines = (out / "text" / "train.txt").read_text().splitlines() + (out / "text" / "val.txt").read_text().splitlines()
-    assert len(lines) == 20 and "time for your nap" in lines
+    assert len(lines) == 15 and "time for your nap" in lines
     val_stems = set(stats["sessions"]["val_stems"])
     assert {x["meta"]["stem"] for x in load(out, "val", "mix_format")} <= val_stems
     assert not {x["meta"]["stem"] for x in load(out, "train", "mix_format")} & val_stems
+    held = set(stats["sessions"]["held_out_stems"])
+    assert not {x["meta"]["stem"] for sp in ("train", "val") for x in load(out, sp, "mix_format")} & held
+    assert "1 held out" in (out / "report.md").read_text()
+
+
+def test_shared_split_uses_every_session_as_the_paper(tiny_corpus, tmp_path, oracle_cfg):
+    """`split.shared`: the old behaviour, every session in the set with a validation split of its own."""
+    from babyvlm.pretrain.config import SplitConfig
+
+    stats = build(tiny_corpus, tmp_path / "set", oracle_cfg(split=SplitConfig(shared=True))).stats
+    assert stats["sessions"]["val"] == 1 and stats["sessions"]["train"] == 3
+    assert stats["sessions"]["held_out_test"] == 0 and stats["sessions"]["split"] == "shared"
+    assert stats["filters"]["video"]["candidates"] == 20 and stats["filters"]["image"]["kept"] == 12
+    assert "shared use" in (tmp_path / "set" / "report.md").read_text()
 
 
 def test_interleaved_samples_alternate_images_and_utterances(tiny_corpus, tmp_path, oracle_cfg):
@@ -101,9 +118,9 @@ def test_keep_fraction_mode_keeps_that_share(tiny_corpus, tmp_path, oracle_cfg):
                      image_filter=FilterConfig(mode="off"))
     res = build(tiny_corpus, tmp_path / "set", cfg)
     v = res.stats["filters"]["video"]
-    # 30% of 20 clips is 6; the 6th best score (0.9) is shared by the 8 clips showing their referent,
-    # and ties at the threshold are kept
-    assert v["threshold"] == pytest.approx(0.9) and v["kept"] == 8
+    # 30% of 15 clips (the corpus's test session is held out) is 4.5; the 5th best score (0.9) is
+    # shared by the 6 clips showing their referent, and ties at the threshold are kept
+    assert v["candidates"] == 15 and v["threshold"] == pytest.approx(0.9) and v["kept"] == 6
     assert res.stats["frames"]["pruned"] == 0  # candidates stay, a later threshold may need them
     assert check_set(tmp_path / "set")[0] == []
 
@@ -113,7 +130,7 @@ def test_changed_settings_redo_sessions_and_stale_outputs_go(tiny_corpus, tmp_pa
     build(tiny_corpus, out, oracle_cfg(image_filter=FilterConfig(mode="off")))
     n_before = len(list((out / "frames").iterdir()))
     res = build(tiny_corpus, out, oracle_cfg())
-    assert res.processed == 4  # the image filter is part of every part's fingerprint
+    assert res.processed == 3  # the image filter is part of every part's fingerprint (the test session is held out)
     assert len(list((out / "frames").iterdir())) <= n_before
     assert check_set(out)[0] == []
     res = build(tiny_corpus, out, oracle_cfg(seed=5))

@@ -29,9 +29,11 @@ def test_tiny_world_with_the_oracle(tiny_world, tmp_path, oracle_cfg):
     assert s["rejects"] == 0
     q = s["filter_quality"]
     assert q["precision"] == 1.0 and q["recall"] == 1.0 and 0 < q["base_rate"] < 1
-    assert s["sessions"]["total"] == 3 and s["sessions"]["val"] == 1
+    # the corpus's split of 3 sessions: 2 train, 0 val, 1 test (held out of the set)
+    assert s["sessions"]["total"] == 2 and s["sessions"]["val"] == 0 and s["sessions"]["held_out_test"] == 1
     assert s["counts"]["train"]["single_image"] > 0 and s["counts"]["train"]["video"] > 0
-    assert s["per_child"].keys() == {"A", "S", "Y"}
+    assert set(s["per_child"]) | {x[0] for x in s["sessions"]["held_out_stems"]} == {"A", "S", "Y"}
+    assert not set(s["per_child"]) & {x[0] for x in s["sessions"]["held_out_stems"]}  # one session per child
 
 
 def test_tiny_world_with_a_baby_scorer_trained_on_the_fly(tiny_world, tmp_path, oracle_cfg):

@@ -17,6 +17,7 @@ from babyvlm.config import build_config
 from babyvlm.corpus import VideoReader
 from babyvlm.corpus.annotations import read_annotations
 from babyvlm.errors import InputError
+from babyvlm.formats.splits import read_splits
 from babyvlm.pretrain.split import split_sessions
 from babyvlm.v1.benchmarks import build
 from babyvlm.v1.config import BuildConfig
@@ -33,8 +34,9 @@ def _cfg(*overrides: str) -> BuildConfig:
 @pytest.fixture(scope="session")
 def built(tiny_world, tmp_path_factory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("v1_build") / "v1"
-    # every held-out-session caption would be only a handful on the tiny world: use all sessions
-    return out, build(tiny_world, out, _cfg("caption.sessions=all"))
+    # the corpus's test sessions (the default) are 2 of the tiny world's 6, too few for Labeled-S, and
+    # every held-out-session caption would be only a handful: use all sessions (the paper's shared use)
+    return out, build(tiny_world, out, _cfg("split=shared", "caption.sessions=all"))
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -158,8 +160,17 @@ def test_caption_set_uses_held_out_utterances(built, tiny_world, tmp_path, truth
         assert u.text == rec["text"] and u.visible_referents and rec["start"] <= rec["t"] <= rec["end"]
     texts = [r["text"] for r in _rows(out / "saycam_caption" / "SAYCam_caption.csv")]
     assert len(texts) == len(set(texts))
-    # default: only the sessions the pretraining split (same seed and val_fraction) holds out
-    m = build(tiny_world, tmp_path / "val", _cfg("tasks=[saycam_caption]"))
+    # default: every V1 item from the corpus's test sessions (its splits.json), held out of pretraining
+    test = set(read_splits(tiny_world / "splits.json").stems("test"))
+    d = build(tiny_world, tmp_path / "default", _cfg("tasks=[saycam_caption,vtwt]"))
+    assert d["split"] == "corpus" and set(d["sessions"]) == test
+    assert set(d["tasks"]["saycam_caption"]["sessions"]) == test
+    assert d["tasks"]["vtwt"]["items"] > 0
+    for task in ("saycam_caption", "vtwt"):
+        assert {r["stem"] for r in _items(tmp_path / "default", task)} <= test
+    # split: shared (the paper's shared use): the sessions the shared pretraining split (same seed
+    # and val_fraction) holds out
+    m = build(tiny_world, tmp_path / "val", _cfg("split=shared", "tasks=[saycam_caption]"))
     stems = sorted(p.stem for p in (tiny_world / "videos").glob("*.mp4"))
     val = {s for s, side in split_sessions(stems, 0.1, 0).items() if side == "val"}
     assert set(m["tasks"]["saycam_caption"]["sessions"]) == val
@@ -177,7 +188,7 @@ def test_images_are_the_annotated_frames(built, tiny_world):
 
 def test_build_is_deterministic(built, tiny_world, tmp_path):
     out, manifest = built
-    again = build(tiny_world, tmp_path / "again", _cfg("caption.sessions=all"))
+    again = build(tiny_world, tmp_path / "again", _cfg("split=shared", "caption.sessions=all"))
     assert {k: v["items"] for k, v in again["tasks"].items()} == {k: v["items"] for k, v in manifest["tasks"].items()}
 
     def digest(root: Path) -> dict[str, str]:
@@ -186,7 +197,7 @@ def test_build_is_deterministic(built, tiny_world, tmp_path):
 
     a, b = digest(out), digest(tmp_path / "again")
     assert a == b
-    other = build(tiny_world, tmp_path / "seed1", _cfg("caption.sessions=all", "seed=1", "tasks=[vtwt]"))
+    other = build(tiny_world, tmp_path / "seed1", _cfg("split=shared", "caption.sessions=all", "seed=1", "tasks=[vtwt]"))
     assert other["tasks"]["vtwt"]["items"] > 0
     assert (tmp_path / "seed1" / "vtwt" / "vtwt.csv").read_bytes() != (out / "vtwt" / "vtwt.csv").read_bytes()
 

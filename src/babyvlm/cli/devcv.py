@@ -33,14 +33,18 @@ def command() -> None:
 @click.option("--frames", type=EXISTING_DIR, default=None,
               help="Folder the detections' image file names are relative to (default: CORPUS_DIR).")
 @click.option("--workers", type=int, default=None, help="Processes decoding sessions (default 1).")
+@click.option("--splits", "splits_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The corpus's splits.json, where not CORPUS_DIR/splits.json (written there if absent).")
 @config_options("devcv/default")
 def build_cmd(corpus_dir: Path, out: Path, seed: int | None, tasks: str | None, detections: Path | None,
-              frames: Path | None, workers: int | None, preset: str, overrides: tuple[str, ...]) -> None:
+              frames: Path | None, workers: int | None, splits_file: Path | None, preset: str,
+              overrides: tuple[str, ...]) -> None:
     """Turn annotated frames into the DevCV tasks: OUT/<split>/<task>/data.json + images/, OUT/MANIFEST.json.
 
     Frames are taken at 1 FPS; objects and boxes come from the world's ground truth
     (annotations/<stem>.jsonl) or from a COCO-style detections file; labels are mapped onto the CDI
-    vocabulary; sessions are split into train/val/test. Rerunning continues an interrupted build.
+    vocabulary; sessions go whole to the train/val/test split of the corpus's splits.json (written
+    on first use, shared with `pretrain build` and `v1 build`). Rerunning continues an interrupted build.
 
     \b
     Example:
@@ -57,6 +61,8 @@ def build_cmd(corpus_dir: Path, out: Path, seed: int | None, tasks: str | None, 
         values["tasks"] = [t for t in tasks.split(",") if t.strip()]
     if detections is not None:
         values["detections"] = {"path": str(detections), **({"frames": str(frames)} if frames else {})}
+    if splits_file is not None:
+        values["splits"] = {"file": str(splits_file)}
     cfg = build_config(DevCVBuildConfig, section="devcv", preset=preset, overrides=overrides, values=values)
     res = build_toolbox(corpus_dir, out, cfg)
     s = res.sessions

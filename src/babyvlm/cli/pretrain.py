@@ -29,13 +29,17 @@ def command() -> None:
               help="Baby scorer folder (`babyvlm scorer train`); default: train one into OUT/scorer.")
 @click.option("--workers", type=int, default=None, help="Processes over sessions (default 1).")
 @click.option("--shard", default=None, metavar="I/N", help="Process only shard I of N (join with `pretrain merge`).")
+@click.option("--splits", "splits_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The corpus's splits.json, where not CORPUS_DIR/splits.json (written there if absent).")
 @config_options("pretrain/default")
 @seed_option()
 def build_cmd(corpus_dir: Path, out: Path, scorer: str | None, scorer_model: Path | None, workers: int | None,
-              shard: str | None, preset: str, overrides: tuple[str, ...], seed: int) -> None:
+              shard: str | None, splits_file: Path | None, preset: str, overrides: tuple[str, ...], seed: int) -> None:
     """Segment, score, sample frames, filter, interleave and write a pretraining set.
 
     Rerunning the same command after an interruption continues: finished sessions are not redone.
+    Sessions follow the corpus's splits.json (written on first use, shared with `devcv build` and
+    `v1 build`): its test sessions are held out; `--set split.shared=true` uses every session, as the paper.
 
     \b
     Example:
@@ -53,11 +57,15 @@ def build_cmd(corpus_dir: Path, out: Path, scorer: str | None, scorer_model: Pat
     if scorer is not None or scorer_model is not None:
         values["scorer"] = {k: v for k, v in (("name", scorer), ("model", str(scorer_model) if scorer_model else None))
                             if v is not None}
+    if splits_file is not None:
+        values["split"] = {"file": str(splits_file)}
     cfg = build_config(PretrainConfig, section="pretrain", preset=preset, overrides=overrides, values=values)
     res = build(corpus_dir, out, cfg, shard=parse_shard(shard))
     s = res.stats
     c = s["counts"]
-    click.echo(f"sessions {res.sessions} ({res.processed} processed now), {res.video_hours:.2f} h of video")
+    held = s["sessions"].get("held_out_test", 0)
+    click.echo(f"sessions {res.sessions} ({res.processed} processed now), {res.video_hours:.2f} h of video"
+               + (f"; {held} test sessions of the corpus held out (splits.json)" if held else ""))
     for split in ("train", "val"):
         click.echo(f"  {split:5s} single_image {c[split]['single_image']}, video {c[split]['video']}, "
                    f"interleaved {c[split]['interleaved']}, text lines {c[split]['text_lines']}")

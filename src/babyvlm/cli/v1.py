@@ -102,16 +102,21 @@ def transform_cmd(captions: Path, infant: Path, out: Path, images_root: Path | N
 @out_option()
 @click.option("--tasks", default=None,
               help="Comma-separated: labeled_s, vtwt, baby_winoground, saycam_caption. [default: all four]")
+@click.option("--splits", "splits_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The corpus's splits.json, where not CORPUS_DIR/splits.json (written there if absent).")
 @config_options("v1/build")
 @seed_option()
-def build_cmd(corpus_dir: Path, out: Path, tasks: str | None, preset: str, overrides: tuple[str, ...], seed: int) -> None:
+def build_cmd(corpus_dir: Path, out: Path, tasks: str | None, splits_file: Path | None, preset: str,
+              overrides: tuple[str, ...], seed: int) -> None:
     """Build the four V1 benchmarks from a corpus with object annotations (the world).
 
     Labeled-S (four frames, one showing the target category), the Visual Two-Word Test (a frame, its
     two-word phrase and a foil), Baby Winoground (two frames x two phrases) and a SAYCam-style caption
     set (frames with held-out utterances), in the official CSV layouts: OUT/<task>/<task csv> +
     OUT/<task>/images/. `babyvlm eval --tasks v1 --v1-data OUT` loads them as the official ones.
-    The same corpus and seed give byte-identical files.
+    Items come from the test sessions of the corpus's splits.json (shared with `pretrain build` and
+    `devcv build`); `--set split=shared` uses every session. The same corpus and seed give
+    byte-identical files.
 
     \b
     Example:
@@ -122,7 +127,7 @@ def build_cmd(corpus_dir: Path, out: Path, tasks: str | None, preset: str, overr
     from babyvlm.v1.benchmarks import build
     from babyvlm.v1.config import BuildConfig
 
-    values: dict = {"seed": seed}
+    values: dict = {"seed": seed, "splits_file": str(splits_file) if splits_file else None}
     if tasks is not None:
         values["tasks"] = [t.strip() for t in tasks.split(",") if t.strip()]
     cfg = build_config(BuildConfig, section="build", preset=preset, overrides=overrides, values=values)

@@ -3,7 +3,8 @@
 For each age A the model is trained from scratch on the corpus up to A (every session recorded at
 or before A months: a view of the corpus made of links, its own pretraining set and, by default,
 its own baby scorer, so no later experience leaks in), instruction-tuned on the same DevCV train
-split, and evaluated on the same DevCV test split. The plot shows each task's accuracy against age
+split, and evaluated on the same DevCV test split (every view links the corpus's splits.json, so the
+corpus's test sessions are held out of every age's pretraining set). The plot shows each task's accuracy against age
 with its 95% interval, chance, the published human level where there is one, and the age from
 which the NIH Baby Toolbox gives the task to children. Outputs under OUT:
 
@@ -51,11 +52,13 @@ def _label(age: float) -> str:
     return f"{age:g}"
 
 
-def corpus_view(corpus: Path, out: Path, max_age_days: float) -> tuple[int, float]:
+def corpus_view(corpus: Path, out: Path, max_age_days: float, seed: int = 0) -> tuple[int, float]:
     """Link the sessions recorded at or before `max_age_days` into OUT (same layout); returns
-    (sessions, hours of video)."""
+    (sessions, hours of video). The view links the whole corpus's splits.json (written now, with
+    `seed`, if no builder has yet), so every age holds out the same test sessions as DevCV."""
     from babyvlm.corpus import open_corpus
     from babyvlm.corpus.video import probe
+    from babyvlm.formats.splits import SPLITS_FILE, corpus_splits
 
     src = open_corpus(corpus)
     if src.layout != "saycam":
@@ -64,6 +67,8 @@ def corpus_view(corpus: Path, out: Path, max_age_days: float) -> tuple[int, floa
     out.mkdir(parents=True, exist_ok=True)
     if (corpus / "corpus.json").exists():
         link(corpus / "corpus.json", out / "corpus.json")
+    split = corpus_splits(corpus, [(e.stem, e.child) for e in src.entries], seed=seed)
+    link(split.path, out / SPLITS_FILE)
     seconds = 0.0
     for e in keep:
         for path, sub in ((e.video, "videos"), (e.transcript, "transcripts"), (e.annotations, "annotations")):
@@ -105,7 +110,7 @@ def run_curve(corpus: str | Path, out: str | Path, cfg: CurveConfig, *, devcv: P
     for a in ages:
         label = _label(a)
         adir = out / f"age_{label}"
-        n_sessions, hours = corpus_view(corpus, adir / "corpus", a * DAYS_PER_MONTH)
+        n_sessions, hours = corpus_view(corpus, adir / "corpus", a * DAYS_PER_MONTH, cfg.seed)
         if n_sessions == 0:
             echo(f"age {label} months: no session recorded by then, skipped")
             continue

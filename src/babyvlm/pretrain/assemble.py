@@ -92,10 +92,12 @@ def _edges(values: np.ndarray, extra: Sequence[float], bins: int = 40) -> np.nda
 
 
 def assemble(out: Path, cfg: PretrainConfig, stems: Sequence[str], listing_rejects: Sequence[dict[str, Any]] = (),
-             *, split_of: dict[str, str] | None = None, prune: bool | None = None) -> dict[str, Any]:
+             *, split_of: dict[str, str] | None = None, held_out: Sequence[str] = (),
+             prune: bool | None = None) -> dict[str, Any]:
     """Write the pretraining set in `out` from `out/parts/<stem>.json`; returns stats.json's content.
 
-    `split_of` (stem -> train/val) overrides the split recorded in the part files."""
+    `split_of` (stem -> train/val) overrides the split recorded in the part files; `held_out`: the
+    corpus's test sessions, left out of the set (counted in stats.json and the report)."""
     out = Path(out)
     parts_dir = out / "parts"
     frames_dir = out / "frames"
@@ -240,7 +242,8 @@ def assemble(out: Path, cfg: PretrainConfig, stems: Sequence[str], listing_rejec
                       "kept": int(image_keep_mask.sum()), "keep_rate": _rate(image_keep_mask.sum(), n_frames_kept_clips)},
         },
         "sessions": {"total": len(stems), "train": len(sessions_split["train"]), "val": len(sessions_split["val"]),
-                     "val_stems": sessions_split["val"]},
+                     "val_stems": sessions_split["val"], "held_out_test": len(held_out),
+                     "held_out_stems": sorted(held_out), "split": "shared" if cfg.split.shared else "corpus"},
         "counts": {s: {k: int(counts[s][k]) for k in (*ALL_FORMATS, "sessions", "text_lines")} for s in SPLITS},
         "hours": {k: round(hours[k] / 3600, 4) for k in ("video", "speech", "candidate_clips", "kept_clips")},
         "segments": {"candidates": len(clip_scores), "dropped": dict(sorted(dropped.items())),

@@ -1,6 +1,7 @@
 """`babyvlm pretrain build`: corpus -> pretraining set, resumable, parallel over sessions, shardable.
 
-1. List the corpus (cheap), fix the train/val split from the full listing, pick this shard's sessions.
+1. List the corpus (cheap), take the split (`pretrain_split`: the corpus's splits.json by default,
+   its test sessions held out of the set), pick this shard's sessions.
 2. Load the scorer (training the baby scorer into OUT/scorer first when none is given).
 3. Process every session that has no finished part file with the current settings (`process.py`),
    in `workers` processes. A part file records a fingerprint of everything that shapes it (settings,
@@ -24,6 +25,7 @@ from typing import Any
 from babyvlm.config import build_config, to_dict, write_config
 from babyvlm.corpus import SessionEntry, open_corpus
 from babyvlm.errors import BabyVLMError, InputError
+from babyvlm.formats.splits import corpus_splits
 from babyvlm.pretrain.assemble import assemble
 from babyvlm.pretrain.config import PretrainConfig
 from babyvlm.pretrain.process import PART_FORMAT, SessionJob, process_session
@@ -138,6 +140,21 @@ def ensure_baby_model(corpus_dir: Path, out: Path, cfg: PretrainConfig, shard: t
     return str(model_dir), time.time() - t0
 
 
+def pretrain_split(corpus_dir: Path, entries: list[SessionEntry], cfg: PretrainConfig) -> dict[str, str]:
+    """{stem: train | val | test} for every listed session; "test" sessions are held out of the set.
+
+    Default: the corpus's split (splits.json, written on first use), so no session that supplies a
+    DevCV or V1 test or val item is trained on. `split.shared`: the paper's shared use of the corpus,
+    every session in the set and a validation split of the set's own."""
+    stems = [e.stem for e in entries]
+    if cfg.split.shared:
+        return split_sessions(stems, cfg.split.val_fraction, cfg.seed)
+    cs = corpus_splits(corpus_dir, [(e.stem, e.child) for e in entries], seed=cfg.seed,
+                       fractions={"train": cfg.split.train, "val": cfg.split.val, "test": cfg.split.test},
+                       file=cfg.split.file, option="--splits FILE (pretrain: split.file)")
+    return {s: cs.split_of[s] for s in stems}
+
+
 def build(corpus_dir: str | Path, out: str | Path, cfg: PretrainConfig, *, shard: tuple[int, int] = (0, 1)) -> BuildResult:
     t0 = time.time()
     corpus_dir, out = Path(corpus_dir), Path(out)
@@ -145,12 +162,14 @@ def build(corpus_dir: str | Path, out: str | Path, cfg: PretrainConfig, *, shard
     corpus = open_corpus(corpus_dir, cfg.corpus)
     out.mkdir(parents=True, exist_ok=True)
     all_stems = [e.stem for e in corpus.entries]
-    split_of = split_sessions(all_stems, cfg.split.val_fraction, cfg.seed)
-    mine = set(shard_stems(all_stems, shard))
+    split_of = pretrain_split(corpus_dir, corpus.entries, cfg)
+    held_out = sorted(s for s, sp in split_of.items() if sp == "test")
+    # shards share out the set's sessions (every shard reads the same split, so they agree)
+    mine = set(shard_stems([s for s in all_stems if split_of[s] != "test"], shard))
     entries = [e for e in corpus.entries if e.stem in mine]
     if not entries:
         raise InputError(f"{corpus_dir}: no usable session for shard {shard[0]}/{shard[1]} "
-                         f"({len(corpus.rejects)} rejected while listing)")
+                         f"({len(corpus.rejects)} rejected while listing, {len(held_out)} held out as test)")
 
     if scorer_kind(cfg.scorer.name) == "oracle" and not any(e.annotations is not None for e in entries):
         raise InputError(f"{corpus_dir}: the oracle scorer needs world annotations (annotations/<stem>.jsonl) and "
@@ -167,7 +186,7 @@ def build(corpus_dir: str | Path, out: str | Path, cfg: PretrainConfig, *, shard
     parts_dir.mkdir(parents=True, exist_ok=True)
     frames_dir.mkdir(parents=True, exist_ok=True)
     listing_rejects = [r.to_dict() for r in corpus.rejects]
-    write_json(parts_dir / LISTING, {"stems": sorted(all_stems), "rejects": listing_rejects})
+    write_json(parts_dir / LISTING, {"stems": sorted(all_stems), "rejects": listing_rejects, "split": split_of})
     jobs = [SessionJob(e, split_of[e.stem], parts_dir, frames_dir, entry_fingerprint(base_fp, e), base_fp)
             for e in entries]
     todo = [j for j in jobs if not part_done(j)]
@@ -190,6 +209,6 @@ def build(corpus_dir: str | Path, out: str | Path, cfg: PretrainConfig, *, shard
                 run_session(job, cfg, scorer)
                 b.update(1)
     session_seconds = time.time() - t1
-    stats = assemble(out, cfg, sorted(mine), listing_rejects, split_of=split_of)
+    stats = assemble(out, cfg, sorted(mine), listing_rejects, split_of=split_of, held_out=held_out)
     return BuildResult(out, stats, len(jobs), len(todo), stats["hours"]["video"], time.time() - t0, session_seconds,
                        scorer_seconds)

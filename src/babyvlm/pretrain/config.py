@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from babyvlm.corpus import CorpusOptions
+from babyvlm.formats.splits import DEFAULT_FRACTIONS
 
 
 @dataclass
@@ -56,7 +57,17 @@ class InterleaveConfig:
 
 @dataclass
 class SplitConfig:
-    val_fraction: float = 0.1  # of sessions (at least one when there are two or more)
+    """Default: the corpus's splits.json (`babyvlm.formats.splits`, shared with DevCV and V1): train =
+    its train sessions, val = its val sessions, its test sessions held out of the set. `shared`: the
+    paper's shared use of the corpus, every session in the set with a split of its own."""
+
+    shared: bool = False
+    file: str | None = None  # the corpus's splits file, where not CORPUS/splits.json (a read-only corpus)
+    # fractions of the corpus's split, used only when this build is the first to write it
+    train: float = DEFAULT_FRACTIONS["train"]
+    val: float = DEFAULT_FRACTIONS["val"]
+    test: float = DEFAULT_FRACTIONS["test"]
+    val_fraction: float = 0.1  # shared only: of sessions (at least one when there are two or more)
 
 
 @dataclass

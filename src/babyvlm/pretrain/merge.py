@@ -3,7 +3,8 @@
 Each input is a shard's output folder. Their settings must agree (workers aside); their part files
 and frames are copied (hard-linked where possible) into DIR, and the set is assembled there over all
 sessions, so keep-fraction thresholds and statistics are those of the whole corpus. The split is the
-one every shard derived from the full corpus listing.
+one every shard recorded in its listing (the corpus's splits.json; with `split.shared`, derived from
+the full corpus listing); the corpus's test sessions stay held out.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def merge(inputs: list[Path], out: Path, *, allow_missing: bool = False) -> dict
     (out / "parts").mkdir(parents=True, exist_ok=True)
     (out / "frames").mkdir(parents=True, exist_ok=True)
     listing_stems: set[str] = set()
+    recorded: dict[str, str] = {}  # the split each shard took from the corpus's splits.json
     rejects: dict[str, dict[str, Any]] = {}
     owner: dict[str, tuple[Path, str]] = {}
     for d in map(Path, inputs):
@@ -60,6 +62,7 @@ def merge(inputs: list[Path], out: Path, *, allow_missing: bool = False) -> dict
         if lst.exists():
             listing = read_json(lst)
             listing_stems.update(listing["stems"])
+            recorded.update(listing.get("split") or {})
             for r in listing["rejects"]:
                 rejects.setdefault(json.dumps(r, sort_keys=True), r)
         for p in sorted((d / "parts").glob("*.json")):
@@ -79,12 +82,21 @@ def merge(inputs: list[Path], out: Path, *, allow_missing: bool = False) -> dict
             write_bytes(out / "parts" / p.name, p.read_bytes())
     if not owner:
         raise InputError("no part files in the inputs (were they built with `babyvlm pretrain build`?)")
-    missing = sorted(listing_stems - set(owner))
+    held_out = set() if cfg.split.shared else {s for s, sp in recorded.items() if sp == "test"}
+    missing = sorted(listing_stems - set(owner) - held_out)
     if missing and not allow_missing:
         raise InputError(f"{len(missing)} sessions of the corpus are in no input (e.g. {missing[0]}); "
                          "give every shard, or pass --allow-missing")
     stems = sorted(owner)
-    split_of = split_sessions(sorted(listing_stems | set(owner)), cfg.split.val_fraction, cfg.seed)
+    all_stems = sorted(listing_stems | set(owner))
+    if cfg.split.shared:
+        split_of = split_sessions(all_stems, cfg.split.val_fraction, cfg.seed)
+    else:
+        unknown = sorted(set(owner) - set(recorded))
+        if unknown:
+            raise InputError(f"session {unknown[0]} has no recorded split in its shard's listing (built before "
+                             "splits.json); rebuild the shards")
+        split_of = recorded
     write_config(cfg, out, section="pretrain")
-    write_json(out / "parts" / LISTING, {"stems": sorted(listing_stems | set(owner)), "rejects": list(rejects.values())})
-    return assemble(out, cfg, stems, list(rejects.values()), split_of=split_of)
+    write_json(out / "parts" / LISTING, {"stems": all_stems, "rejects": list(rejects.values()), "split": split_of})
+    return assemble(out, cfg, stems, list(rejects.values()), split_of=split_of, held_out=sorted(held_out))

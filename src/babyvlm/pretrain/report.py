@@ -23,7 +23,7 @@ def report_markdown(stats: dict[str, Any]) -> str:
         "# Pretraining set",
         "",
         f"Scorer `{stats['scorer']['name']}` (clip score = {stats['scorer']['aggregate']} of frame scores). "
-        f"Sessions: {stats['sessions']['train']} train, {stats['sessions']['val']} val.",
+        f"Sessions: {stats['sessions']['train']} train, {stats['sessions']['val']} val{_held_out(stats['sessions'])}.",
         "",
         "| format | train | val |",
         "| --- | ---: | ---: |",
@@ -135,3 +135,11 @@ def report_plot(stats: dict[str, Any], path: Path) -> None:
 def write_report(out: Path, stats: dict[str, Any]) -> None:
     report_plot(stats, Path(out) / "report.png")
     write_text(Path(out) / "report.md", report_markdown(stats))
+
+
+def _held_out(sessions: dict) -> str:
+    """The split's provenance: the corpus's test sessions left out, or the paper's shared use."""
+    if sessions.get("split") == "shared":
+        return " (split.shared: every session of the corpus, the paper's shared use)"
+    n = sessions.get("held_out_test", 0)
+    return f", {n} held out (the corpus's test sessions, splits.json)" if "held_out_test" in sessions else ""

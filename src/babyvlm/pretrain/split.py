@@ -1,6 +1,7 @@
-"""Which sessions are validation, and which sessions a shard processes.
+"""The shared split (`split.shared`, the paper's use of the corpus), and which sessions a shard processes.
 
-The split depends only on the seed and the full list of session stems (every shard sees the full
+By default the pretraining set takes the corpus's split (`babyvlm.formats.splits`); with
+`split.shared` every session is in the set and this rule picks its validation sessions. It depends only on the seed and the full list of session stems (every shard sees the full
 listing, so shards agree): sessions are ordered by a hash of (seed, stem) and the first
 `round(val_fraction * n)` are validation, at least one when there are two sessions or more. No session
 is on both sides. Shard i of N takes the sessions at positions i, i+N, ... of the stem-sorted list.

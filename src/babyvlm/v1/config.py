@@ -119,7 +119,8 @@ class TwoWordConfig:
 @dataclass
 class CaptionConfig:
     items: int = 300
-    sessions: Literal["val", "all"] = "val"  # val: the sessions the pretraining set holds out
+    # split: shared only (with the corpus's split every V1 item comes from its test sessions):
+    sessions: Literal["val", "all"] = "val"  # val: the sessions the shared pretraining set holds out
     val_fraction: float = 0.1  # must match the pretraining build's split.val_fraction
     split_seed: int | None = None  # the pretraining build's seed (None: --seed)
     min_words: int = 2
@@ -131,6 +132,10 @@ class CaptionConfig:
 class BuildConfig:
     seed: int = 0
     tasks: list[str] = field(default_factory=lambda: ["labeled_s", "vtwt", "baby_winoground", "saycam_caption"])
+    # corpus: items only from the test sessions of the corpus's splits.json (shared with the pretraining
+    # set and DevCV; written on first use); shared: every session, as the paper's shared use of the corpus
+    split: Literal["corpus", "shared"] = "corpus"
+    splits_file: str | None = None  # the corpus's splits file, where not CORPUS/splits.json
     frames: FrameSelectConfig = field(default_factory=FrameSelectConfig)
     labeled_s: LabeledSConfig = field(default_factory=LabeledSConfig)
     two_word: TwoWordConfig = field(default_factory=TwoWordConfig)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from babyvlm.formats.splits import DEFAULT_FRACTIONS
+from babyvlm.formats.splits import SPLITS as SPLITS  # re-exported: the builder's modules import it from here
+
 # The tasks in build order, by their CLI (Task.name) names.
 ALL_TASKS = (
     "picture_vocabulary", "looking_while_listening", "localize", "leftright", "spatialdetails",
     "vdr_binary", "vdr_open", "compare_real", "compare_synthetic", "count", "memory", "subitizing",
 )
-SPLITS = ("train", "val", "test")
 
 
 @dataclass
@@ -48,11 +50,17 @@ class TaskSizes:
 
 @dataclass
 class SplitConfig:
-    """Sessions go whole to one split; each child's sessions are shared out by these fractions."""
+    """The corpus's split (`babyvlm.formats.splits`): sessions go whole to one split, each child's
+    sessions shared out by these fractions when this build is the first to write CORPUS/splits.json;
+    an existing file wins."""
 
-    train: float = 0.6
-    val: float = 0.1
-    test: float = 0.3
+    train: float = DEFAULT_FRACTIONS["train"]
+    val: float = DEFAULT_FRACTIONS["val"]
+    test: float = DEFAULT_FRACTIONS["test"]
+    file: str | None = None  # the splits file, where not CORPUS/splits.json (a read-only corpus)
+
+    def fractions(self) -> dict[str, float]:
+        return {s: getattr(self, s) for s in SPLITS}
 
 
 @dataclass

@@ -35,9 +35,9 @@ from babyvlm.devcv.builder.imaging import FrameStore, ImageWriter
 from babyvlm.devcv.builder.manifest import write_manifest
 from babyvlm.devcv.builder.pool import Pool
 from babyvlm.devcv.builder.registry import builder, resolve_tasks, task_folder
-from babyvlm.devcv.builder.splits import assign_splits
 from babyvlm.devcv.builder.vocab import Vocabulary
 from babyvlm.errors import InputError
+from babyvlm.formats.splits import corpus_splits
 from babyvlm.util.io import read_json, write_json
 from babyvlm.util.progress import progress
 from babyvlm.util.rejects import Reject, RejectLog
@@ -219,6 +219,22 @@ def _run_job(job: tuple[str, str, int, str]) -> tuple[str, str, dict[str, Any]]:
     return split, task, info
 
 
+def corpus_split_of(corpus: Path, indexes: list[sources.SessionIndex], cfg: DevCVBuildConfig) -> dict[str, str]:
+    """{stem: split} of the indexed sessions from the corpus's splits.json (written here, over every
+    session of the corpus, when no builder has written it yet): the pretraining set and V1 hold out
+    the same sessions."""
+    from babyvlm.corpus import open_corpus
+
+    sessions = {s.stem: s.child for s in indexes}
+    try:  # the whole corpus, so a later pretraining build finds every session in the file
+        sessions = {e.stem: e.child for e in open_corpus(corpus).entries} | sessions
+    except InputError:
+        pass  # a folder of frames named by --detections, not a corpus of videos
+    cs = corpus_splits(corpus, sorted(sessions.items()), seed=cfg.seed, fractions=cfg.splits.fractions(),
+                       file=cfg.splits.file, option="--splits FILE (devcv: splits.file)")
+    return {s.stem: cs.split_of[s.stem] for s in indexes}
+
+
 def build_toolbox(corpus: Path, out: Path, cfg: DevCVBuildConfig) -> BuildResult:
     t0 = time.perf_counter()
     corpus, out = Path(corpus), Path(out)
@@ -235,7 +251,7 @@ def build_toolbox(corpus: Path, out: Path, cfg: DevCVBuildConfig) -> BuildResult
     indexes, kind = collect_sessions(corpus, cfg, work, rejects)
     if not indexes:
         raise InputError(f"{corpus}: no usable sessions")
-    split_of = assign_splits([(s.stem, s.child) for s in indexes], cfg.splits, cfg.seed)
+    split_of = corpus_split_of(corpus, indexes, cfg)
     for s in indexes:
         s.split = split_of[s.stem]
     sessions = {sp: [s.stem for s in indexes if s.split == sp] for sp in SPLITS}

@@ -1,8 +1,10 @@
 """A SAYCam-style caption set: frames with the utterance spoken over them, from held-out sessions.
 
-By default only the sessions the pretraining set holds out are used (`caption.sessions: val`): the
-split is recomputed with the pretraining builder's own rule (`babyvlm.pretrain.split`, same
-`val_fraction` and seed), so no caption utterance was seen in training. Utterances must have at
+With the corpus's split (the default, `split: corpus`) the sessions are the corpus's test sessions,
+like every V1 benchmark's. With `split: shared` (the paper's shared use of the corpus), by default
+only the sessions the shared pretraining set holds out are used (`caption.sessions: val`): the split
+is recomputed with that builder's own rule (`babyvlm.pretrain.split`, same `val_fraction` and seed),
+so no caption utterance was seen in training. Utterances must have at
 least `min_words` words and, with `require_visible`, name something in view; each gives the frame
 where what it names is most visible. With `unique_texts` a repeated utterance ("look, a cup!") is
 used once (its first occurrence), as in the official set, where references rarely repeat. Up to `items` are drawn at random (seeded) and listed in
@@ -36,7 +38,10 @@ class CaptionItem:
         return f"{self.key}.jpg"
 
 
-def held_out(stems: list[str], cfg: CaptionConfig, seed: int) -> set[str]:
+def held_out(stems: list[str], cfg: CaptionConfig, seed: int, test: set[str] | None = None) -> set[str]:
+    """The sessions captions may come from: `test` (the corpus's test sessions) when given."""
+    if test is not None:
+        return set(stems) & test
     if cfg.sessions == "all":
         return set(stems)
     split = split_sessions(stems, cfg.val_fraction, cfg.split_seed if cfg.split_seed is not None else seed)
@@ -44,10 +49,11 @@ def held_out(stems: list[str], cfg: CaptionConfig, seed: int) -> set[str]:
 
 
 def build_captions(sessions: list[SessionInfo], all_stems: list[str], cfg: CaptionConfig, seed: int,
-                   rng: np.random.Generator) -> tuple[list[CaptionItem], list[str]]:
+                   rng: np.random.Generator, test: set[str] | None = None) -> tuple[list[CaptionItem], list[str]]:
     """(items, the stems they were drawn from). `all_stems`: every session of the corpus, as the
-    pretraining builder lists them (the split depends on the full listing)."""
-    keep = held_out(all_stems, cfg, seed)
+    pretraining builder lists them (the shared split depends on the full listing); `test`: the
+    corpus's test sessions (None: the shared split)."""
+    keep = held_out(all_stems, cfg, seed, test)
     pool = []
     texts: set[str] = set()
     for s in sessions:

@@ -8,6 +8,10 @@
     DIR/MANIFEST.json                     counts, chance levels, the held-out sessions, settings
     DIR/config.yaml, DIR/rejects.jsonl
 
+By default (`split: corpus`) every item comes from the test sessions of the corpus's splits.json,
+the sessions the pretraining set and DevCV's training split leave out; `split: shared` draws from
+every session (the paper's shared use of the corpus).
+
 `babyvlm eval --tasks v1 --v1-data DIR` finds each CSV in its task folder and its images/ beside it,
 exactly as for the official release. Every random choice comes from `np.random.default_rng([seed,
 task])`: the same corpus and seed give byte-identical CSVs, items and images.
@@ -29,6 +33,7 @@ import numpy as np
 from babyvlm.config import to_dict, write_config
 from babyvlm.corpus import open_corpus
 from babyvlm.errors import InputError
+from babyvlm.formats.splits import corpus_splits
 from babyvlm.util.io import write_json, write_jsonl, write_text
 from babyvlm.util.rejects import Reject
 from babyvlm.v1.benchmarks import caption, labeled_s, two_word
@@ -64,9 +69,12 @@ def build(corpus_dir: str | Path, out: str | Path, cfg: BuildConfig) -> dict[str
         raise InputError("no task to build (tasks is empty)")
     corpus = open_corpus(corpus_dir)
     rejects: list[Reject] = list(corpus.rejects)
-    sessions = list(scan(corpus, cfg.frames, rejects))
+    test = test_sessions(corpus_dir, corpus, cfg)
+    sessions = [s for s in scan(corpus, cfg.frames, rejects) if test is None or s.stem in test]
     if not sessions:
-        raise InputError(f"{corpus_dir}: no session with readable annotations")
+        raise InputError(f"{corpus_dir}: no session with readable annotations"
+                         + (" among the corpus's test sessions (splits.json; --set split=shared uses every session)"
+                            if test is not None else ""))
     frames = [f for s in sessions for f in s.frames]
     video_of = {s.stem: s.video for s in sessions}
     out.mkdir(parents=True, exist_ok=True)
@@ -119,7 +127,8 @@ def build(corpus_dir: str | Path, out: str | Path, cfg: BuildConfig) -> dict[str
 
     if "saycam_caption" in cfg.tasks:
         all_stems = [e.stem for e in corpus.entries]
-        items, stems = caption.build_captions(sessions, all_stems, cfg.caption, cfg.seed, _rng(cfg.seed, "saycam_caption"))
+        items, stems = caption.build_captions(sessions, all_stems, cfg.caption, cfg.seed, _rng(cfg.seed, "saycam_caption"),
+                                              test)
         for it in items:
             req.want(it.session.stem, it.session.video, it.utt.t, out / "saycam_caption" / "images" / it.image)
         built["saycam_caption"] = {
@@ -128,10 +137,11 @@ def build(corpus_dir: str | Path, out: str | Path, cfg: BuildConfig) -> dict[str
             "record": lambda it: {"image": it.image, "stem": it.session.stem, "t": it.utt.t, "start": it.utt.start,
                                   "end": it.utt.end, "speaker": it.utt.speaker, "kind": it.utt.kind,
                                   "text": it.utt.text, "visible": list(it.utt.visible_referents)},
-            "extra": {"sessions": stems, "split": cfg.caption.sessions}}
+            "extra": {"sessions": stems, "split": "test" if test is not None else cfg.caption.sessions}}
 
     _, failed = req.write_all(size=cfg.image_size, quality=cfg.jpeg_quality)
-    manifest: dict[str, Any] = {"corpus": str(Path(corpus_dir)), "seed": cfg.seed, "tasks": {}}
+    manifest: dict[str, Any] = {"corpus": str(Path(corpus_dir)), "seed": cfg.seed, "split": cfg.split,
+                                "sessions": sorted(s.stem for s in sessions), "tasks": {}}
     for task in TASKS:
         if task not in built:
             continue
@@ -157,6 +167,15 @@ def build(corpus_dir: str | Path, out: str | Path, cfg: BuildConfig) -> dict[str
     write_json(out / "MANIFEST.json", manifest)
     write_jsonl(out / "rejects.jsonl", (r.to_dict() for r in rejects))
     return manifest
+
+
+def test_sessions(corpus_dir: str | Path, corpus, cfg: BuildConfig) -> set[str] | None:
+    """The corpus's test sessions (splits.json, written on first use); None with `split: shared`."""
+    if cfg.split == "shared":
+        return None
+    cs = corpus_splits(corpus_dir, [(e.stem, e.child) for e in corpus.entries], seed=cfg.seed, file=cfg.splits_file,
+                       option="--splits FILE (v1 build: splits_file)")
+    return set(cs.stems("test"))
 
 
 CHANCE = {"labeled_s": {"acc": 0.25}, "vtwt": {"acc": 0.5},
