@@ -159,6 +159,7 @@ class OpenAIAdapter(ModelAdapter):
                 raise APIError(f"{self.name}: giving up after {attempt + 1} attempts ({reason})")
             wait = retry_after if retry_after is not None else self.backoff * (2 ** attempt) * (1 + 0.25 * self._jitter.random())
             self.stats["retries"] += 1
+            log.debug("%s: %s; retry %d of %d in %.1f s", self.name, reason, attempt + 1, self.max_retries, wait)
             self._sleep(wait)
             attempt += 1
 
