@@ -74,11 +74,18 @@ def test_tokenizer_is_lowercase_byte_level_with_fixed_special_ids(tokenizer, tmp
     assert tokenizer.decode(tokenizer("ß ü 😀", add_special_tokens=False).input_ids) == "ß ü 😀"
     assert tokenizer.convert_ids_to_tokens(tokenizer("USER: ASSISTANT:", add_special_tokens=False).input_ids) == [
         "user:", "Ġ", "assistant:"]
-    assert len(tokenizer) < 400  # a tiny corpus stops the merges early; the model is sized to the tokenizer
+    assert len(tokenizer) <= 400  # never past the target (a tiny corpus may stop the merges early)
     tokenizer.save_pretrained(tmp_path / "a")
     train_tokenizer(LINES, vocab_size=400).save_pretrained(tmp_path / "b")
     assert (tmp_path / "a" / "tokenizer.json").read_bytes() == (tmp_path / "b" / "tokenizer.json").read_bytes()
     assert load_tokenizer(tmp_path / "a")("hello there").input_ids == tokenizer("hello there").input_ids
+
+
+def test_benchmark_answers_are_one_token_each(tokenizer):
+    # transcripts hold no digits: without the answer words " 10" would be " ", "1", "0" and "1" a prefix of it
+    for answer in ("A", "d", "1", "4", "10", "12", "left", "right", "top", "bottom"):
+        ids = tokenizer(f"ASSISTANT: {answer}", add_special_tokens=False).input_ids
+        assert len(ids) == 2, (answer, tokenizer.convert_ids_to_tokens(ids))  # "assistant:" + the answer
 
 
 def _conversations():

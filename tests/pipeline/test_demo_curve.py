@@ -27,8 +27,17 @@ def test_demo_writes_every_output(demo_dir):
     report = (demo_dir / "report.md").read_text()
     for heading in ("## Time per step", "## The world", "## Pretraining set", "## Training", "## DevCV Toolbox"):
         assert heading in report
+    for heading in ("## Fit versus generalisation", "## Does pretraining matter? (ablations)"):
+        assert heading in report
+    assert "model, no images" in report
     results = json.loads((demo_dir / "eval" / "results.json").read_text())
-    assert set(results["baselines"]) == {"random", "blind", "pixel"}
+    model = results["model"]
+    assert set(results["baselines"]) == {"random", "blind", "pixel", f"{model} (no images)"}
+    assert set(results["fit"]) == set(results["tasks"])  # every task also scored on its training items
+    ablation = json.loads((demo_dir / "ablations" / "stage3_only" / "eval" / "results.json").read_text())
+    assert ablation["baselines"] == [] and len(ablation["tasks"]) == 12
+    done = json.loads((demo_dir / "ablations" / "stage3_only" / "run" / "stage3" / "done.json").read_text())
+    assert set(done["init"].values()) == {"new"}  # stage 3 alone starts from a fresh model
     # every DevCV task of the build was evaluated, and the table has a row for each
     assert len(results["tasks"]) == 12
     for name in results["tasks"]:

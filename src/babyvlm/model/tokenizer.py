@@ -15,10 +15,20 @@ from pathlib import Path
 PAD, BOS, EOS, UNK, IMAGE = "<pad>", "<s>", "</s>", "<unk>", "<image>"
 SPECIAL_TOKENS = [PAD, BOS, EOS, UNK, IMAGE]
 ROLE_TOKENS = ["user:", "assistant:"]
+# The short answers benchmarks ask for (numbers, option letters, directions). Transcripts of speech
+# hold no digits, so a tokenizer trained on them alone spells " 10" as " ", "1", "0": every number's
+# first token is the same space, and "1" is a prefix of 10, 11 and 12, so a model stops after "1".
+# Each word is added to the training text after a space (as it follows "ASSISTANT:") often enough
+# that BPE merges it into one token; the transcripts' own merges are unchanged in kind.
+ANSWER_WORDS = [str(n) for n in range(21)] + ["a", "b", "c", "d", "yes", "no", "left", "right", "top", "bottom",
+                                            "top left", "top right", "bottom left", "bottom right", "first",
+                                            "second", "third", "fourth", "image"]
 
 
-def train_tokenizer(lines: Iterable[str], *, vocab_size: int, max_length: int = 8192, min_frequency: int = 2):
-    """Train a lowercase byte-level BPE on `lines`; returns a transformers fast tokenizer.
+def train_tokenizer(lines: Iterable[str], *, vocab_size: int, max_length: int = 8192, min_frequency: int = 2,
+                    answer_words: Iterable[str] = ANSWER_WORDS):
+    """Train a lowercase byte-level BPE on `lines` (plus `answer_words`, see ANSWER_WORDS); returns a
+    transformers fast tokenizer.
 
     The vocabulary stops short of `vocab_size` when the corpus has no more pairs seen
     `min_frequency` times (a tiny corpus gives a small vocabulary; the model is sized to it).
@@ -46,7 +56,8 @@ def train_tokenizer(lines: Iterable[str], *, vocab_size: int, max_length: int = 
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    tok.train_from_iterator(_clean(lines), trainer)
+    answers = [f"{w} {w}" for w in answer_words] * max(2, min_frequency) * 8  # " w" seen often enough to merge
+    tok.train_from_iterator(_clean([*lines, *answers]), trainer)
     tok.add_tokens([AddedToken(t, normalized=True, special=False) for t in ROLE_TOKENS])
     tok.post_processor = processors.TemplateProcessing(
         single=f"{BOS} $A", pair=f"{BOS} $A {BOS} $B", special_tokens=[(BOS, tok.token_to_id(BOS))]
