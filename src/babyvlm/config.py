@@ -7,6 +7,13 @@ ignored key. The resolved config is written next to every output as `config.yaml
 
 Keys may be given with or without the step's section name: for a step whose section is
 `pretrain`, `--set pretrain.min_duration=0.5` and `--set min_duration=0.5` are the same.
+
+Values are also checked against their range where they are read (preset, flag or `--set`): a
+dataclass lists the range of each number it holds in a class attribute
+`RANGES = {"fps": ">0", "jpeg_quality": "1..100", "seed": "any"}` (rules: `>x`, `>=x`, `<x`, `<=x`,
+`a..b` inclusive, several joined by commas, `any` for no bound; lists, tuples and mappings of numbers
+are checked element by element; None passes where the type allows it). A value out of range is a
+one-line ConfigError naming the key; cross-field rules live in the config's `check()`.
 """
 
 from __future__ import annotations
@@ -128,6 +135,61 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
     return value
 
 
+def _bounds(rule: str) -> list[tuple[str, float]]:
+    """`">0,<=1"` -> [(">", 0.0), ("<=", 1.0)]; `"1..100"` -> [(">=", 1.0), ("<=", 100.0)]; `any` -> []."""
+    out: list[tuple[str, float]] = []
+    for part in (x.strip() for x in rule.split(",")):
+        if part == "any":
+            continue
+        if ".." in part:
+            lo, hi = part.split("..", 1)
+            out += [(">=", float(lo)), ("<=", float(hi))]
+            continue
+        op = next(o for o in (">=", "<=", ">", "<") if part.startswith(o))
+        out.append((op, float(part[len(op):])))
+    return out
+
+
+def describe_range(rule: str) -> str:
+    """A rule as words for an error message: `>0` -> "> 0", `1..100` -> "between 1 and 100"."""
+    parts = []
+    for part in (x.strip() for x in rule.split(",")):
+        if ".." in part:
+            lo, hi = part.split("..", 1)
+            parts.append(f"between {lo} and {hi}")
+        elif part != "any":
+            op = next(o for o in (">=", "<=", ">", "<") if part.startswith(o))
+            parts.append(f"{op} {part[len(op):]}")
+    return " and ".join(parts) or "any number"
+
+
+_OPS = {">": lambda v, b: v > b, ">=": lambda v, b: v >= b, "<": lambda v, b: v < b, "<=": lambda v, b: v <= b}
+
+
+def check_range(key: str, value: Any, rule: str) -> None:
+    """ConfigError naming `key` when a number in `value` breaks `rule` (see the module docstring)."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            check_range(f"{key}.{k}", v, rule)
+        return
+    if isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            check_range(f"{key}[{i}]", v, rule)
+        return
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    if value != value or any(not _OPS[op](value, b) for op, b in _bounds(rule)):  # NaN breaks every rule
+        raise ConfigError(f"{key} must be {describe_range(rule)}, got {value!r}")
+
+
+def ranges_of(cls: type) -> dict[str, str]:
+    """The RANGES of a config dataclass and its bases (a subclass may add or override rules)."""
+    out: dict[str, str] = {}
+    for base in reversed(cls.__mro__):
+        out.update(base.__dict__.get("RANGES", {}))
+    return out
+
+
 def merge(obj: T, data: Mapping[str, Any], *, prefix: str = "") -> T:
     """A copy of dataclass `obj` with the (nested, partial) mapping `data` applied."""
     hints = _type_hints(type(obj))
@@ -142,6 +204,9 @@ def merge(obj: T, data: Mapping[str, Any], *, prefix: str = "") -> T:
             changes[k] = merge(cur, v, prefix=key)
         else:
             changes[k] = _coerce(v, hints[k], key)
+            rule = ranges_of(type(obj)).get(k)
+            if rule is not None:
+                check_range(key, changes[k], rule)
     return dataclasses.replace(obj, **changes)
 
 

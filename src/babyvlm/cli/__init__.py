@@ -88,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     except BabyVLMError as e:
         click.echo(f"error: {e}", err=True)
         return 2
+    except (FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError) as e:
+        # a path in the way or not allowed: the OS's one-line reason names it (-v: the traceback too)
+        import logging
+
+        logging.getLogger("babyvlm").debug("where", exc_info=True)
+        click.echo(f"error: {e}", err=True)
+        return 2
     except KeyboardInterrupt:
         click.echo("interrupted (rerun the same command to resume)", err=True)
         return 130

@@ -35,9 +35,32 @@ def seed_option(default: int = 0) -> Callable:
     return click.option("--seed", type=int, default=default, show_default=True, help="Seed for every random choice.")
 
 
+class OutDir(click.ParamType):
+    """An output folder: it may not exist yet, but neither it nor a folder above it may be a file. The
+    reason is one line (InputError), not click's usage block or an OSError traceback later."""
+
+    name = "directory"
+
+    def convert(self, value, param, ctx) -> Path:
+        from babyvlm.errors import InputError
+
+        path = Path(value)
+        opt = param.opts[0] if param is not None and param.opts else "the output folder"
+        for p in (path, *path.parents):
+            if p.is_dir():
+                break
+            if p.exists():
+                what = "is a file" if p == path else f"lies under {p}, which is a file"
+                raise InputError(f"{opt} {path}: {what}, not a folder (choose another path)")
+        return path
+
+
+OUT_DIR = OutDir()
+
+
 def out_option(required: bool = True, default: str | None = None, help: str = "Output folder.") -> Callable:
     return click.option(
-        "--out", "out", type=click.Path(path_type=Path), required=required and default is None, default=default, help=help
+        "--out", "out", type=OUT_DIR, required=required and default is None, default=default, help=help
     )
 
 

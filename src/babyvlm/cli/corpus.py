@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written
+from babyvlm.cli.common import EXISTING_DIR, OUT_DIR, config_options, echo_written
 
 
 @click.group("corpus")
@@ -60,7 +60,7 @@ def info_cmd(corpus_dir: Path, as_json: bool, rejects_path: Path | None, max_utt
 @click.option("--language", default=None, help="Spoken language code for multilingual checkpoints  [default: en]")
 @click.option("--min-confidence", type=float, default=None,
               help="Utterances whose mean token probability is lower go to rejects.jsonl  [default: 0.5]")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", "out", type=OUT_DIR, default=None,
               help="Write a new corpus folder here (transcripts + links to the videos) instead of into CORPUS_DIR.")
 @click.option("--rttm", type=click.Path(exists=True, path_type=Path), default=None,
               help="Diarization: an RTTM file (file-id = session stem) or a folder of <stem>.rttm; labels speakers.")

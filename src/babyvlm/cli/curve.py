@@ -9,12 +9,12 @@ import click
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads
 
-from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written
+from babyvlm.cli.common import EXISTING_DIR, OUT_DIR, config_options, echo_written
 
 
 @click.command("curve")
 @click.argument("corpus_dir", type=EXISTING_DIR)
-@click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="Output folder (rerun to resume).")
+@click.option("--out", "out", type=OUT_DIR, required=True, help="Output folder (rerun to resume).")
 @click.option("--ages", default=None, help="Ages in months, comma-separated (default: the preset's, 12,18,24,32).")
 @click.option("--devcv", "devcv", type=EXISTING_DIR, default=None,
               help="An existing DevCV Toolbox (DIR/<split>/<task>); built from the corpus when not given.")

@@ -9,11 +9,11 @@ import click
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads: spinning OpenMP threads fight on 2 cores
 
-from babyvlm.cli.common import config_options, echo_written
+from babyvlm.cli.common import OUT_DIR, config_options, echo_written
 
 
 @click.command("demo")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("runs/demo"), show_default=True,
+@click.option("--out", "out", type=OUT_DIR, default=Path("runs/demo"), show_default=True,
               help="Output folder (rerun the same command to resume).")
 @config_options(default_preset="demo/small")
 @click.option("--seed", type=int, default=None, help="Seed for every step (default: the preset's, 0).")

@@ -11,7 +11,7 @@ import click
 # (measured up to 10x on 2 busy cores); set before torch loads. An explicit setting wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from babyvlm.cli.common import config_options, echo_written
+from babyvlm.cli.common import OUT_DIR, config_options, echo_written
 
 
 def _stages(text: str) -> list[str]:
@@ -29,7 +29,7 @@ def _stages(text: str) -> list[str]:
 @click.command("train")
 @click.option("--stage", "stage_text", required=True, metavar="S",
               help="Stage to train: 0a, 0b, 1, 2, 3, a comma list (0a,0b,1) or all.")
-@click.option("--run", "--run-dir", "run_dir", type=click.Path(path_type=Path), required=True,
+@click.option("--run", "--run-dir", "run_dir", type=OUT_DIR, required=True,
               help="Run directory: every stage writes RUN/stage<S>/ and finds earlier stages there "
                    "(spell it --run-dir under torchrun, whose own parser mistakes --run for --run-path).")
 @click.option("--data", "data", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
@@ -39,7 +39,7 @@ def _stages(text: str) -> list[str]:
 @config_options(default_preset=None)
 @click.option("--seed", type=int, default=None, help="Seed (default: the preset's, 0).")
 @click.option("--restart", is_flag=True, help="Train a finished stage again from its start (drops its outputs).")
-@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+@click.option("--out", "out", type=OUT_DIR, default=None,
               help="Also copy the last stage's model folder here.")
 def command(stage_text: str, run_dir: Path, data: Path | None, devcv: Path | None, preset: str | None,
             overrides: tuple[str, ...], seed: int | None, restart: bool, out: Path | None) -> None:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from babyvlm.cli.common import EXISTING_DIR, echo_written
+from babyvlm.cli.common import EXISTING_DIR, OUT_DIR, echo_written
 
 PRESETS = ("tiny", "small", "full")
 
 
 @click.group("world", invoke_without_command=True)
-@click.option("--out", "out", type=click.Path(path_type=Path), default=None, help="Output folder for the corpus.")
+@click.option("--out", "out", type=OUT_DIR, default=None, help="Output folder for the corpus.")
 @click.option("--preset", default="small", show_default=True,
               help="Size preset: tiny (minutes, for tests), small (about an hour), full (tens of hours), or a YAML file.")
 @click.option("--seed", type=int, default=None, help="Seed for every random choice (default: the preset's, 0).")

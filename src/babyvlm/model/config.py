@@ -16,6 +16,10 @@ from babyvlm.errors import ConfigError
 
 @dataclass
 class VisionConfig:
+    RANGES = {"image_size": ">=1", "patch_size": ">=1", "hidden_size": ">=1", "layers": ">=1",
+              "heads": ">=1", "intermediate_size": ">=1", "layer_norm_eps": ">0", "image_mean": "0..1",
+              "image_std": ">0"}
+
     image_size: int = 224
     patch_size: int = 16
     hidden_size: int = 1024
@@ -29,6 +33,10 @@ class VisionConfig:
 
 @dataclass
 class TextConfig:
+    RANGES = {"hidden_size": ">=1", "layers": ">=1", "heads": ">=1", "kv_heads": ">=1",
+              "intermediate_size": ">=1", "max_length": ">=16", "vocab_size": ">=300", "rope_theta": ">0",
+              "rms_norm_eps": ">0"}
+
     hidden_size: int = 2048
     layers: int = 22
     heads: int = 32
@@ -43,6 +51,8 @@ class TextConfig:
 
 @dataclass
 class ModelConfig:
+    RANGES = {"init_std": ">0"}
+
     name: str = "paper"
     vision: VisionConfig = field(default_factory=VisionConfig)
     text: TextConfig = field(default_factory=TextConfig)

@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from babyvlm.corpus import CorpusOptions
+from babyvlm.errors import ConfigError
 from babyvlm.formats.splits import DEFAULT_FRACTIONS
 
 
 @dataclass
 class SegmentConfig:
     """Clips cut at utterance boundaries, one per utterance."""
+
+    RANGES = {"min_duration": ">=0", "max_duration": ">0", "min_words": ">=0"}
 
     min_duration: float = 0.5  # seconds; shorter utterances give no clip
     max_duration: float = 10.0  # longer ones too (usually a transcription artefact)
@@ -21,6 +24,8 @@ class SegmentConfig:
 
 @dataclass
 class FramesConfig:
+    RANGES = {"fps": ">0", "max_video_frames": ">=1", "size": ">=16", "jpeg_quality": "1..100"}
+
     fps: float = 1.0  # frames per second inside each clip (middle of each window; >= 1 per clip)
     max_video_frames: int = 8  # a longer clip's video sample takes this many, evenly spread
     size: int | None = None  # shorter side of written frames in pixels (None: the video's own size)
@@ -33,6 +38,8 @@ class FilterConfig:
     the scorer's default); `keep_fraction` keeps the best `keep_fraction` of all candidates (a threshold
     chosen over the whole set); `off` keeps everything."""
 
+    RANGES = {"thresholds": "any", "keep_fraction": ">0,<=1"}
+
     mode: Literal["threshold", "keep_fraction", "off"] = "threshold"
     thresholds: dict[str, float] = field(default_factory=dict)  # per scorer kind: baby, oracle, clip
     keep_fraction: float = 0.5
@@ -40,6 +47,8 @@ class FilterConfig:
 
 @dataclass
 class ScorerSpec:
+    RANGES = {"batch_size": ">=1"}
+
     name: str = "baby"  # baby | oracle | clip:PATH | none
     model: str | None = None  # baby: a `babyvlm scorer train` folder (default: train one into OUT/scorer)
     aggregate: Literal["mean", "max"] = "mean"  # clip score from its frames' scores
@@ -49,6 +58,8 @@ class ScorerSpec:
 
 @dataclass
 class InterleaveConfig:
+    RANGES = {"min_segments": ">=1", "max_segments": ">=1", "stride": ">=1", "max_gap": ">=0"}
+
     min_segments: int = 4
     max_segments: int = 8
     stride: int = 4  # kept segments between window starts
@@ -61,6 +72,8 @@ class SplitConfig:
     its train sessions, val = its val sessions, its test sessions held out of the set. `shared`: the
     paper's shared use of the corpus, every session in the set with a split of its own."""
 
+    RANGES = {"train": "0..1", "val": "0..1", "test": "0..1", "val_fraction": ">=0,<1"}
+
     shared: bool = False
     file: str | None = None  # the corpus's splits file, where not CORPUS/splits.json (a read-only corpus)
     # fractions of the corpus's split, used only when this build is the first to write it
@@ -72,6 +85,8 @@ class SplitConfig:
 
 @dataclass
 class WriteConfig:
+    RANGES = {"shard_max_samples": ">=1"}
+
     shards: bool = True
     shard_max_samples: int = 2000
     prune_frames: bool = True  # delete frames no sample uses (left by keep-fraction candidates or older runs)
@@ -79,11 +94,15 @@ class WriteConfig:
 
 @dataclass
 class TruthConfig:
+    RANGES = {"min_visible": "0..1"}
+
     min_visible: float = 0.25  # a referent counts as visible in a frame from this visible fraction on
 
 
 @dataclass
 class PretrainConfig:
+    RANGES = {"seed": "any", "workers": ">=1"}
+
     segment: SegmentConfig = field(default_factory=SegmentConfig)
     frames: FramesConfig = field(default_factory=FramesConfig)
     scorer: ScorerSpec = field(default_factory=ScorerSpec)
@@ -96,3 +115,15 @@ class PretrainConfig:
     corpus: CorpusOptions = field(default_factory=CorpusOptions)
     seed: int = 0
     workers: int = 1
+
+    def check(self) -> PretrainConfig:
+        """One-line ConfigError for settings that cannot work together (single values: RANGES)."""
+        if self.segment.min_duration >= self.segment.max_duration:
+            raise ConfigError(f"pretrain.segment.min_duration ({self.segment.min_duration}) must be below "
+                              f"max_duration ({self.segment.max_duration})")
+        if self.interleave.min_segments > self.interleave.max_segments:
+            raise ConfigError(f"pretrain.interleave.min_segments ({self.interleave.min_segments}) must be at most "
+                              f"max_segments ({self.interleave.max_segments})")
+        if not self.split.shared and self.split.train + self.split.val + self.split.test <= 0:
+            raise ConfigError("pretrain.split: train + val + test fractions must be above 0")
+        return self

@@ -25,6 +25,10 @@ PARTS = ("vision", "connector", "language")
 
 @dataclass
 class DinoConfig:
+    RANGES = {"out_dim": ">=1", "head_hidden": ">=1", "bottleneck": ">=1", "local_crops": ">=0",
+              "global_scale": ">0,<=1", "local_scale": ">0,<=1", "local_size": ">=0", "student_temp": ">0",
+              "teacher_temp": ">0", "teacher_momentum": "0..1", "center_momentum": "0..1"}
+
     out_dim: int = 4096  # prototypes of the DINO head
     head_hidden: int = 512
     bottleneck: int = 128
@@ -40,6 +44,8 @@ class DinoConfig:
 
 @dataclass
 class ContrastiveConfig:
+    RANGES = {"embed_dim": ">=1", "temperature": ">0"}
+
     embed_dim: int = 128
     temperature: float = 0.07  # initial; learned
     text_from: Literal["stage0a", "scratch"] = "stage0a"  # token embeddings for the bag-of-words text tower
@@ -47,6 +53,12 @@ class ContrastiveConfig:
 
 @dataclass
 class StageConfig:
+    RANGES = {"lr": ">=0", "lr_vision": ">=0", "lr_connector": ">=0", "lr_language": ">=0",
+              "weight_decay": ">=0", "betas": ">=0,<1", "warmup_ratio": "0..1", "min_lr_ratio": "0..1",
+              "clip_grad": ">=0", "max_steps": ">=0", "epochs": ">0", "batch_size": ">=1",
+              "grad_accum": ">=1", "max_length": ">=0", "max_samples": ">=0", "val_samples": ">=0",
+              "eval_every": ">=0", "save_every": ">=0", "log_every": ">=1", "halt_after": ">=0"}
+
     kind: Literal["lm", "vision_ssl", "vlm"] = "vlm"
     init: list[str] = field(default_factory=list)  # earlier stages ("0a", "1", ...) or model folders
     trainable: list[str] = field(default_factory=list)  # parts: vision, connector, language
@@ -94,6 +106,8 @@ def _stage(**kw) -> StageConfig:
 
 @dataclass
 class TrainConfig:
+    RANGES = {"seed": "any", "num_workers": ">=0", "keep_checkpoints": ">=1"}
+
     model_preset: str = "tiny"
     model: ModelConfig = field(default_factory=ModelConfig)
     seed: int = 0

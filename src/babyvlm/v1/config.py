@@ -21,6 +21,9 @@ CONTENT_CATEGORIES = [*NOUN_CATEGORIES, "action_words", "descriptive_words"]
 
 @dataclass
 class RewriteConfig:
+    RANGES = {"max_words": ">=2", "max_tokens": ">=1", "concurrency": ">=1", "timeout": ">0",
+              "max_retries": ">=0"}
+
     mode: Literal["rules", "llm", "none"] = "rules"  # none: keep the caption (lower-cased) as the utterance
     max_words: int = 8  # rules: utterances are at most this long
     # llm: any OpenAI-compatible chat API through the evaluation harness's client
@@ -45,6 +48,8 @@ class VocabConfig:
 
 @dataclass
 class EmbedConfig:
+    RANGES = {"size": ">=8", "batch_size": ">=1"}
+
     # colorhog: a fixed colour-histogram + gradient-orientation descriptor (no weights); baby: the image
     # tower of a `babyvlm scorer train` model (mean of its patch embeddings)
     name: Literal["colorhog", "baby"] = "colorhog"
@@ -55,12 +60,16 @@ class EmbedConfig:
 
 @dataclass
 class MatchConfig:
+    RANGES = {"size": ">=0", "max_cells": ">=1"}
+
     size: int = 0  # subset size; 0: the number of image-utterance pairs of the infant set
     max_cells: int = 20_000_000  # largest similarity matrix solved at once (infant x candidates)
 
 
 @dataclass
 class OutputConfig:
+    RANGES = {"image_size": ">=0", "jpeg_quality": "1..100"}
+
     image_size: int = 0  # shorter side of written images; 0: copy JPEGs as they are
     jpeg_quality: int = 90
     write_all: bool = False  # also write every kept pair as the set `all/`
@@ -69,6 +78,8 @@ class OutputConfig:
 
 @dataclass
 class TransformConfig:
+    RANGES = {"seed": "any"}
+
     seed: int = 0
     rewrite: RewriteConfig = field(default_factory=RewriteConfig)
     vocab: VocabConfig = field(default_factory=VocabConfig)
@@ -91,6 +102,9 @@ class TransformConfig:
 
 @dataclass
 class FrameSelectConfig:
+    RANGES = {"rate": ">0", "min_visible": "0..1", "min_area": "0..1", "absent_visible": "0..1",
+              "dominance": ">=1", "min_gap": ">=0"}
+
     rate: float = 1.0  # annotated frames considered per second of video
     min_visible: float = 0.5  # an object counts as shown from this visible fraction on
     min_area: float = 0.03  # ... and this share of the frame's area (its visible box)
@@ -101,6 +115,8 @@ class FrameSelectConfig:
 
 @dataclass
 class LabeledSConfig:
+    RANGES = {"trials_per_category": ">=0", "min_exemplars": ">=1", "foils": ">=1"}
+
     trials_per_category: int = 100
     min_exemplars: int = 2  # categories with fewer exemplar frames are left out
     foils: int = 3
@@ -108,6 +124,8 @@ class LabeledSConfig:
 
 @dataclass
 class TwoWordConfig:
+    RANGES = {"items": ">=0", "winoground_items": ">=0", "foil_mix": ">=0"}
+
     items: int = 1000  # VTWT rows at most
     winoground_items: int = 500
     # the share of foils differing in the first word (colour), the second (noun) or both; the
@@ -118,6 +136,8 @@ class TwoWordConfig:
 
 @dataclass
 class CaptionConfig:
+    RANGES = {"items": ">=0", "val_fraction": ">=0,<1", "split_seed": "any", "min_words": ">=0"}
+
     items: int = 300
     # split: shared only (with the corpus's split every V1 item comes from its test sessions):
     sessions: Literal["val", "all"] = "val"  # val: the sessions the shared pretraining set holds out
@@ -130,6 +150,8 @@ class CaptionConfig:
 
 @dataclass
 class BuildConfig:
+    RANGES = {"seed": "any", "jpeg_quality": "1..100", "image_size": ">=0"}
+
     seed: int = 0
     tasks: list[str] = field(default_factory=lambda: ["labeled_s", "vtwt", "baby_winoground", "saycam_caption"])
     # corpus: items only from the test sessions of the corpus's splits.json (shared with the pretraining

@@ -10,6 +10,12 @@ from babyvlm.errors import ConfigError
 
 @dataclass
 class WorldConfig:
+    RANGES = {"seed": "any", "sessions_per_child": ">=1", "session_seconds": "5..7200",
+              "session_jitter": ">=0,<0.9", "age_min_months": "0..99", "age_max_months": "0..99",
+              "first_birth_year": "1900..2100", "rooms": ">=0", "width": "64..1920", "height": "48..1080",
+              "fps": "1..60", "annotation_rate": ">0", "hfov_deg": "30..120", "max_zoom": "1..3",
+              "objects_per_session": "1..40", "talk": ">=0", "crf": "0..51", "keyframe_seconds": ">0"}
+
     seed: int = 0
     children: list[str] = field(default_factory=lambda: ["S", "A", "Y"])
     sessions_per_child: int = 8

@@ -36,6 +36,10 @@ SILENT_DB = -120.0  # level reported for digital silence
 
 @dataclass
 class VadOptions:
+    RANGES = {"frame_seconds": ">0", "min_db": "<=0", "margin_db": ">=0", "floor_percentile": "0..100",
+              "loud_percentile": "0..100", "min_speech": ">=0", "min_silence": ">=0", "pad": ">=0",
+              "max_seconds": ">0", "search_seconds": ">=0"}
+
     frame_seconds: float = 0.02
     min_db: float = -55.0  # nothing quieter than this is ever speech (dBFS, RMS of a frame)
     margin_db: float = 12.0  # how far above the noise floor speech must be

@@ -57,6 +57,9 @@ STEP = "asr"
 class TranscribeConfig:
     """Settings of `babyvlm corpus transcribe` (config section `asr`)."""
 
+    RANGES = {"min_confidence": "0..1", "max_compression_ratio": ">0", "batch_size": ">=1",
+              "num_beams": ">=1", "max_new_tokens": ">=0"}
+
     model: str = ""  # local folder of a transformers Whisper checkpoint (model + processor)
     language: str = "en"
     task: Literal["transcribe", "translate"] = "transcribe"

@@ -18,6 +18,8 @@ ALL_TASKS = (
 class SplitSizes:
     """Items per task in each split."""
 
+    RANGES = {"train": ">=0", "val": ">=0", "test": ">=0"}
+
     train: int = 300
     val: int = 50
     test: int = 150
@@ -26,6 +28,8 @@ class SplitSizes:
 @dataclass
 class SizeOverride:
     """One task's sizes where they differ from `items` (None: as `items`)."""
+
+    RANGES = {"train": ">=0", "val": ">=0", "test": ">=0"}
 
     train: int | None = None
     val: int | None = None
@@ -54,6 +58,8 @@ class SplitConfig:
     sessions shared out by these fractions when this build is the first to write CORPUS/splits.json;
     an existing file wins."""
 
+    RANGES = {"train": "0..1", "val": "0..1", "test": "0..1"}
+
     train: float = DEFAULT_FRACTIONS["train"]
     val: float = DEFAULT_FRACTIONS["val"]
     test: float = DEFAULT_FRACTIONS["test"]
@@ -66,6 +72,9 @@ class SplitConfig:
 @dataclass
 class ObjectConfig:
     """Which annotated boxes are usable objects."""
+
+    RANGES = {"min_visible": "0..1", "min_side": ">=1", "border": ">=0", "min_score": "0..1",
+              "count_ambiguous": "0..1"}
 
     min_visible: float = 0.8  # fraction of the instance in view and unoccluded
     min_side: int = 16  # pixels: smaller boxes are too small to show
@@ -88,6 +97,8 @@ class VocabConfig:
 
 @dataclass
 class ImageConfig:
+    RANGES = {"jpeg_quality": "1..100", "crop_side": ">=16", "crop_margin": ">=0", "canvas": ">=32"}
+
     jpeg_quality: int = 90
     crop_side: int = 224  # longer side of object crops at most (picture vocabulary, memory, left/right, ...)
     crop_margin: float = 0.15  # context around a box, as a fraction of its size on each side
@@ -98,6 +109,8 @@ class ImageConfig:
 class DistractorConfig:
     """Picture vocabulary / looking while listening foils: neither too similar nor unrelated."""
 
+    RANGES = {"semantic_band": "-1..1", "phonological_min": "0..1", "same_category": ">=0"}
+
     semantic_band: tuple[float, float] = (0.2, 0.62)  # cosine similarity of word embeddings
     phonological_min: float = 0.5  # normalised phoneme edit distance: below this the words sound alike
     same_category: int = 1  # foils from the target's CDI category (the rest from other categories)
@@ -105,6 +118,9 @@ class DistractorConfig:
 
 @dataclass
 class NumeracyConfig:
+    RANGES = {"max_compare": ">=2", "count_range": ">=1", "subitizing_range": ">=1",
+              "natural_fraction": "0..1", "gap": ">=0", "item_side": ">=4"}
+
     ratios: list[str] = field(default_factory=lambda: ["1:2", "2:3", "3:4"])
     area_controls: list[str] = field(default_factory=lambda: ["equal_item_size", "equal_total_area", "area_inverted"])
     max_compare: int = 12  # largest set in who-has-more
@@ -117,6 +133,8 @@ class NumeracyConfig:
 
 @dataclass
 class VDRConfig:
+    RANGES = {"frames": ">=2", "span": ">0", "min_track": ">=1"}
+
     frames: tuple[int, int] = (5, 9)  # frames per clip
     span: tuple[float, float] = (1.6, 3.2)  # seconds the clip covers before the object is gone
     mirror_train: bool = True  # train split: also the mirrored clip (left <-> right)
@@ -125,6 +143,8 @@ class VDRConfig:
 
 @dataclass
 class MemoryConfig:
+    RANGES = {"learned": ">=1", "test_repeats": ">=1"}
+
     learned: int = 5  # items learned (rounds 1-5)
     test_repeats: int = 2  # test appearances of each learned item
 
@@ -133,6 +153,8 @@ class MemoryConfig:
 class DetectionsConfig:
     """A COCO-style detections file (instead of the world's ground truth)."""
 
+    RANGES = {"fps": ">0"}
+
     path: str | None = None
     frames: str | None = None  # folder the image file names are relative to (default: the corpus folder)
     fps: float = 1.0  # frame rate of frame numbers (`frame_index`) when images carry no `time`
@@ -140,6 +162,8 @@ class DetectionsConfig:
 
 @dataclass
 class DevCVBuildConfig:
+    RANGES = {"seed": "any", "fps": ">0", "workers": ">=1"}
+
     seed: int = 0
     tasks: list[str] = field(default_factory=lambda: list(ALL_TASKS))
     fps: float = 1.0  # frames sampled per second of video

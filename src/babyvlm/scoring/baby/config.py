@@ -9,6 +9,9 @@ from babyvlm.corpus import CorpusOptions
 
 @dataclass
 class BabyModelConfig:
+    RANGES = {"image_size": ">=8", "crop_pad": ">=0", "dim": ">=1", "channels": ">=1", "strides": ">=1",
+              "max_words": ">=1"}
+
     image_size: int = 64  # frames are squashed to a square of this side
     crop_pad: int = 8  # frames are cached at image_size + crop_pad; training crops at random, scoring at the centre
     dim: int = 64
@@ -19,6 +22,11 @@ class BabyModelConfig:
 
 @dataclass
 class BabyTrainConfig:
+    RANGES = {"steps": ">=1", "batch_size": ">=2", "lr": ">0", "weight_decay": ">=0", "warmup_steps": ">=0",
+              "frames_per_second": ">0", "max_frames": ">=1", "min_count": ">=1", "max_vocab": ">=1",
+              "ema": ">=0,<1", "batch_sessions": ">=0", "folds": ">=1", "bank_size": ">=1",
+              "threads": ">=0"}
+
     steps: int = 1500
     batch_size: int = 128
     lr: float = 3e-3
@@ -38,6 +46,8 @@ class BabyTrainConfig:
 
 @dataclass
 class ScorerTrainConfig:
+    RANGES = {"seed": "any", "workers": ">=1"}
+
     model: BabyModelConfig = field(default_factory=BabyModelConfig)
     train: BabyTrainConfig = field(default_factory=BabyTrainConfig)
     corpus: CorpusOptions = field(default_factory=CorpusOptions)
