@@ -8,6 +8,11 @@ Two layouts are recognised:
 * generic: any `*.mp4|*.mov|*.mkv|*.webm` below the folder with a same-stem `.srt`, `.vtt` or `.json`
   transcript beside it. The child is the first sub-folder name (or the SAYCam stem's child).
 
+Where a session has several transcripts, they are tried in a fixed order (SAYCam layout: .csv, .json,
+.vtt, .srt; generic: .json, .vtt, .srt) and the first that gives at least one utterance is read; each
+one passed over for giving none becomes a reject naming the one used instead, and the log says which
+file was read when there was a choice.
+
 Listing is cheap (file names only); `Corpus.sessions()` then loads sessions lazily, so memory holds
 one session at a time. Problems never stop the listing: each becomes a `Reject` in `corpus.rejects`.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +34,13 @@ from babyvlm.corpus.video import VideoError, probe
 from babyvlm.errors import InputError
 from babyvlm.util.rejects import Reject
 
+log = logging.getLogger("babyvlm")
+
 VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm")
-# where both exist, the first format in this list is read
+# where several exist, they are tried in this order: the first that gives utterances is read
 TRANSCRIPT_PREFERENCE = (".csv", ".json", ".vtt", ".srt")
 GENERIC_TRANSCRIPTS = (".srt", ".vtt", ".json")
+GENERIC_PREFERENCE = (".json", ".vtt", ".srt")
 NOT_TRANSCRIPTS = {"corpus.json", "stats.json", "manifest.json", "config.json"}
 
 
@@ -39,16 +48,25 @@ NOT_TRANSCRIPTS = {"corpus.json", "stats.json", "manifest.json", "config.json"}
 class CorpusOptions:
     """How sessions are read (section `corpus` of every step's config)."""
 
+    RANGES = {"max_utterance_seconds": ">0"}
+
     max_utterance_seconds: float = 5.0  # cap for end times inferred from the next start
     check_videos: bool = True  # decode each video's first and last second before using it
 
 
-def _pick(paths: list[Path], order: tuple[str, ...]) -> Path | None:
+def _ranked(paths: list[Path], order: tuple[str, ...]) -> list[Path]:
     by_suffix = {p.suffix.lower(): p for p in paths}
-    for suf in order:
-        if suf in by_suffix:
-            return by_suffix[suf]
-    return None
+    return [by_suffix[suf] for suf in order if suf in by_suffix]
+
+
+def _pick(paths: list[Path], order: tuple[str, ...]) -> Path | None:
+    ranked = _ranked(paths, order)
+    return ranked[0] if ranked else None
+
+
+def _with_alternatives(entry: SessionEntry, transcripts: list[Path], order: tuple[str, ...]) -> SessionEntry:
+    entry.alternatives = tuple(_ranked(transcripts, order)[1:])
+    return entry
 
 
 class Corpus:
@@ -88,7 +106,25 @@ def load_session(entry: SessionEntry, options: CorpusOptions) -> tuple[Session |
         info = probe(entry.video, check_decode=options.check_videos)
     except VideoError as e:
         return None, [Reject(str(entry.video), str(e).split(": ", 1)[-1], None, "corpus", {"stem": entry.stem})]
-    res = read_transcript(entry.transcript, max_utterance_seconds=options.max_utterance_seconds, duration=info.duration)
+    used, res, passed_over = entry.transcript, None, []
+    for path in (entry.transcript, *entry.alternatives):
+        res = read_transcript(path, max_utterance_seconds=options.max_utterance_seconds, duration=info.duration)
+        used = path
+        if res.utterances:
+            break
+        passed_over.append((path, res))
+    rejects: list[Reject] = []
+    if res.utterances and passed_over:  # say why a preferred transcript was not the one read
+        for path, bad in passed_over:
+            why = bad.rejects[0].reason if bad.rejects else "no utterances"
+            rejects.append(Reject(str(path), f"transcript gives no utterance ({why}); read {used.name} instead",
+                                  None, "corpus", {"stem": entry.stem}))
+    elif passed_over:  # none gives anything: every file's problems, the preferred one's last
+        rejects = [r for _, bad in passed_over[1:] for r in bad.rejects]
+        used, res = passed_over[0]
+    if entry.alternatives:
+        log.info("%s: transcript %s (of %s)", entry.stem, used.name,
+                 ", ".join(p.name for p in (entry.transcript, *entry.alternatives)))
     session = Session(
         child=entry.child,
         age_days=entry.age_days,
@@ -97,11 +133,11 @@ def load_session(entry: SessionEntry, options: CorpusOptions) -> tuple[Session |
         stem=entry.stem,
         date=entry.date,
         part=entry.part,
-        transcript=entry.transcript,
+        transcript=used,
         annotations=entry.annotations,
         duration=info.duration,
     )
-    return session, res.rejects
+    return session, rejects + res.rejects
 
 
 def _read_meta(root: Path) -> dict[str, Any]:
@@ -166,7 +202,8 @@ def _saycam_entries(root: Path, births: dict[str, _dt.date]) -> tuple[list[Sessi
             rejects.append(Reject(str(video), "video without a transcript", None, "corpus", {"stem": stem}))
             continue
         ann = adir / f"{stem}.jsonl"
-        entries.append(_entry(stem, video, transcript, ann if ann.exists() else None, births))
+        entries.append(_with_alternatives(_entry(stem, video, transcript, ann if ann.exists() else None, births),
+                                          transcripts[stem], TRANSCRIPT_PREFERENCE))
     return entries, rejects
 
 
@@ -183,7 +220,7 @@ def _generic_entries(root: Path, births: dict[str, _dt.date]) -> tuple[list[Sess
     entries, rejects = [], []
     for (parent, stem), files in sorted(by_key.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         videos = files.get("video", [])
-        transcript = _pick(files.get("transcript", []), (".json", ".vtt", ".srt"))
+        transcript = _pick(files.get("transcript", []), GENERIC_PREFERENCE)
         if not videos:
             # a lone .json is usually not a transcript (configs, metadata), so only SRT/VTT count as orphans
             if transcript is not None and transcript.suffix.lower() != ".json":
@@ -195,7 +232,8 @@ def _generic_entries(root: Path, births: dict[str, _dt.date]) -> tuple[list[Sess
             continue
         rel = parent.relative_to(root)
         child = rel.parts[0] if rel.parts else "unknown"
-        entries.append(_entry(stem, video, transcript, None, births, default_child=child))
+        entries.append(_with_alternatives(_entry(stem, video, transcript, None, births, default_child=child),
+                                          files["transcript"], GENERIC_PREFERENCE))
     # the same stem in two folders would collide in every output named by stem
     seen: dict[str, SessionEntry] = {}
     unique = []
@@ -274,7 +312,7 @@ def list_videos(path: str | Path) -> tuple[str, list[SessionEntry], list[Reject]
             rejects.append(Reject(str(video), f"duplicate session name {stem!r} (also {by_stem[stem].video})", None, "corpus"))
             continue
         siblings = [parent / f"{stem}{s}" for s in GENERIC_TRANSCRIPTS if (parent / f"{stem}{s}").is_file()]
-        transcript = _pick(siblings, (".json", ".vtt", ".srt"))
+        transcript = _pick(siblings, GENERIC_PREFERENCE)
         rel = parent.relative_to(root)
         child = rel.parts[0] if rel.parts else "unknown"
         by_stem[stem] = _entry(stem, video, transcript, None, births, default_child=child)

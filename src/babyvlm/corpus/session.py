@@ -27,12 +27,13 @@ class SessionEntry:
 
     stem: str
     video: Path | None
-    transcript: Path | None
+    transcript: Path | None  # the preferred transcript (TRANSCRIPT_PREFERENCE / GENERIC_TRANSCRIPTS order)
     annotations: Path | None = None
     child: str = "unknown"
     date: _dt.date | None = None
     age_days: int | None = None
     part: int = 1
+    alternatives: tuple[Path, ...] = ()  # other same-stem transcripts, tried in order when it gives nothing
 
 
 @dataclass

@@ -118,6 +118,11 @@ class _Row:
     speaker: str
 
 
+# Longest utterance text accepted, in characters: the CSV reader's field limit (csv.field_size_limit's
+# default), so every format rejects the same over-long line (usually a file that is not a transcript).
+MAX_TEXT_CHARS = 131072
+
+
 def _finish(
     rows: list[_Row],
     source: str,
@@ -149,6 +154,11 @@ def _finish(
                 rejects.append(Reject(source, f"end {end:.3f}s is past the video's end ({duration:.3f}s)", r.line, "corpus", record))
                 continue
             end = duration
+        if len(r.raw) > MAX_TEXT_CHARS:
+            record["text"] = r.raw[:200] + "..."
+            rejects.append(Reject(source, f"utterance of {len(r.raw)} characters is longer than the limit of "
+                                  f"{MAX_TEXT_CHARS}", r.line, "corpus", record))
+            continue
         text = clean_text(r.raw)
         if not text:
             rejects.append(Reject(source, "empty utterance" + (f" (only annotations: {r.raw.strip()!r})" if r.raw.strip() else ""), r.line, "corpus", record))
@@ -355,7 +365,11 @@ def read_json_transcript(path: Path, *, max_utterance_seconds: float = 5.0, dura
         if end is not None and end <= start:
             res.rejects.append(Reject(src, f"end {end:.3f}s is not after start {start:.3f}s", i, "corpus", rec))
             continue
-        rows.append(_Row(i, start, end, str(rec["text"] or ""), normalize_speaker(rec.get("speaker"))))
+        if rec["text"] is not None and not isinstance(rec["text"], str):  # `"text": 42` is a broken record
+            res.rejects.append(Reject(src, f"text is not a string ({type(rec['text']).__name__} "
+                                      f"{repr(rec['text'])[:40]})", i, "corpus", {"record": repr(rec)[:200]}))
+            continue
+        rows.append(_Row(i, start, end, rec["text"] or "", normalize_speaker(rec.get("speaker"))))
     res.utterances = _finish(rows, src, res.rejects, max_utterance_seconds=max_utterance_seconds, duration=duration)
     return res
 

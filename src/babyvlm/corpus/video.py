@@ -37,7 +37,12 @@ _EPS = 1e-6
 
 
 class VideoError(InputError):
-    """A video that cannot be opened or decoded; the message names the file."""
+    """A video that cannot be opened or decoded; the message names the file. `time`: where in the
+    video decoding failed (seconds), when it failed mid-way, so a caller can go on past the damage."""
+
+    def __init__(self, message: str, *, time: float | None = None):
+        super().__init__(message)
+        self.time = time
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,12 @@ class VideoReader:
     def fps(self) -> float:
         return self.info.fps
 
+    def next_keyframe_after(self, t: float) -> float | None:
+        """The first keyframe strictly after `t` (where decoding can start afresh past damage at `t`)."""
+        kfs = self.keyframe_times()
+        k = bisect.bisect_right(kfs, t + _EPS)
+        return kfs[k] if k < len(kfs) else None
+
     def keyframe_times(self) -> list[float]:
         """Presentation times of the keyframes (one demux pass, cached)."""
         if self._keyframes is None:
@@ -338,7 +349,9 @@ class VideoReader:
                         if pkt.pts is None:
                             decoded = []
                         else:
-                            raise VideoError(f"{self.path}: decode error near {float((pkt.pts - start_pts) * tb):.2f}s ({_reason(e)})") from None
+                            at = float((pkt.pts - start_pts) * tb)
+                            raise VideoError(f"{self.path}: decode error near {at:.2f}s ({_reason(e)})",
+                                             time=at) from None
                     for fr in decoded:
                         if fr.pts is None:
                             continue
