@@ -74,3 +74,11 @@ def test_stray_temps_are_listed_and_removed(tmp_path):
     assert io.remove_stale_temps(tmp_path) == sorted(litter)
     assert not any(p.exists() for p in litter) and all(p.exists() for p in keep)
     assert io.stray_temps(tmp_path / "missing") == []
+
+
+def test_the_corpus_split_file_follows_the_umask(tmp_path, umask):
+    from babyvlm.formats.splits import corpus_splits
+
+    corpus_splits(tmp_path, [("S_20141029_2412_02", "S"), ("S_20141130_2513_01", "S")], seed=0)
+    assert mode(tmp_path / "splits.json") == 0o666 & ~umask
+    assert io.stray_temps(tmp_path) == []

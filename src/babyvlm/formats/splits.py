@@ -134,13 +134,21 @@ def splits_document(split_of: Mapping[str, str], fractions: Mapping[str, float],
             "sessions": dict(sorted(split_of.items()))}
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
+
+
 def _write_once(path: Path, text: str) -> bool:
     """Create `path` with `text` unless it exists; False when another build created it first.
     (Not util.io.write_json: this layer imports nothing of the package, and the file must never be
     replaced once written, so the temporary file is linked into place rather than renamed over it.)"""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # what open() would give, not mkstemp's 0600 (as util.io.temp_for)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.link(tmp, path)
@@ -148,7 +156,7 @@ def _write_once(path: Path, text: str) -> bool:
     except FileExistsError:
         return False
     finally:
-        os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
 
 
 def corpus_splits(corpus: str | os.PathLike, sessions: Iterable[tuple[str, str]], *, seed: int,

@@ -4,7 +4,8 @@ Reads the per-session part files (stem order, one at a time) twice: first only t
 the video and image thresholds over the whole set (needed by keep-fraction mode) and to measure the
 filter against ground truth; then to write every sample, in session order, through streaming writers
 (JSON lists, webdataset shards, the text corpus). A sample is written only when every one of its
-image files exists; a missing one becomes a reject instead.
+image files exists and it passes the checker's rules (`samples.sample_problems`); otherwise it
+becomes a reject, so a build never writes what `pretrain check` rejects.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from babyvlm.pretrain.config import PretrainConfig
 from babyvlm.pretrain.filters import resolve_threshold
 from babyvlm.pretrain.interleave import windows
 from babyvlm.pretrain.quality import filter_quality
-from babyvlm.pretrain.samples import image_sample, interleaved_sample, video_sample
+from babyvlm.pretrain.samples import image_sample, interleaved_sample, sample_problems, video_sample
 from babyvlm.pretrain.writers import JsonListWriter, ShardWriter, TextWriter
 from babyvlm.util.io import read_json, write_json, write_jsonl
 from babyvlm.util.progress import progress
@@ -144,7 +145,7 @@ def assemble(out: Path, cfg: PretrainConfig, stems: Sequence[str], listing_rejec
             for line in part["utterances"]:
                 text_w[split].write_line(" ".join(line.split()))
             kept: list[dict[str, Any]] = []
-            n_images = 0
+            n_images = n_video = 0
             for c in part["clips"]:
                 row0 = frame_row
                 frame_row += len(c["frames"])
@@ -163,18 +164,18 @@ def assemble(out: Path, cfg: PretrainConfig, stems: Sequence[str], listing_rejec
                 for j, f in enumerate(c["frames"]):
                     if f["score"] >= ithr:
                         image_keep_mask[row0 + j] = True
-                        _emit(image_sample(part, c, f), split, "single_image", json_w, shard_w, frames_dir, referenced)
-                        n_images += 1
-                _emit(video_sample(part, c, cfg.frames.max_video_frames), split, "video", json_w, shard_w, frames_dir,
-                      referenced)
+                        n_images += _emit(image_sample(part, c, f), split, "single_image", json_w, shard_w, frames_dir,
+                                          referenced, rejects)
+                n_video += _emit(video_sample(part, c, cfg.frames.max_video_frames), split, "video", json_w, shard_w,
+                                 frames_dir, referenced, rejects)
             n_inter = 0
             for win in windows(kept, cfg.interleave, cfg.seed, part["stem"]):
-                _emit(interleaved_sample(part, win), split, "interleaved", json_w, shard_w, frames_dir, referenced)
-                n_inter += 1
+                n_inter += _emit(interleaved_sample(part, win), split, "interleaved", json_w, shard_w, frames_dir,
+                                 referenced, rejects)
             cnt = counts[split]
             cnt["sessions"] += 1
             cnt["single_image"] += n_images
-            cnt["video"] += len(kept)
+            cnt["video"] += n_video
             cnt["interleaved"] += n_inter
             cnt["text_lines"] += len(part["utterances"])
             child = per_child[str(part["child"])]
@@ -278,11 +279,19 @@ def _group(c: Counter) -> dict[str, Any]:
     return dict(sorted(d.items()))
 
 
-def _emit(sample: dict[str, Any], split: str, fmt: str, json_w, shard_w, frames_dir: Path, referenced: set[str]) -> None:
-    """One sample into its format's list, the mix (session by session, as emitted) and its shard."""
+def _emit(sample: dict[str, Any], split: str, fmt: str, json_w, shard_w, frames_dir: Path, referenced: set[str],
+          rejects: list[dict[str, Any]]) -> bool:
+    """One sample into its format's list, the mix (session by session, as emitted) and its shard; a
+    sample that `pretrain check` would call invalid is a reject instead (False)."""
+    bad = sample_problems(sample)
+    if bad:
+        rejects.append({"source": str(sample.get("id")), "reason": f"invalid {fmt} sample: {'; '.join(bad)}",
+                        "step": "pretrain", "record": {"stem": sample.get("meta", {}).get("stem")}})
+        return False
     json_w[(split, fmt)].write(sample)
     json_w[(split, "mix_format")].write(sample)
     names = [p.split("/", 1)[1] for p in sample["image"]]
     referenced.update(names)
     if shard_w:
         shard_w[(split, fmt)].write(sample, [(frames_dir / n).read_bytes() for n in names])
+    return True

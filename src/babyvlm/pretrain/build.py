@@ -31,7 +31,7 @@ from babyvlm.pretrain.config import PretrainConfig
 from babyvlm.pretrain.process import PART_FORMAT, SessionJob, process_session
 from babyvlm.pretrain.split import shard_stems, split_sessions
 from babyvlm.scoring import Scorer, load_scorer, scorer_kind
-from babyvlm.util.io import read_json, write_json
+from babyvlm.util.io import read_json, read_jsonl, remove_stale_temps, write_json
 from babyvlm.util.progress import bar
 from babyvlm.util.rejects import Reject
 
@@ -63,7 +63,7 @@ def settings_fingerprint(cfg: PretrainConfig, scorer_fp: str) -> str:
 
 def entry_fingerprint(base: str, entry: SessionEntry) -> str:
     h = hashlib.sha256(base.encode())
-    for p in (entry.video, entry.transcript, entry.annotations):
+    for p in (entry.video, entry.transcript, *entry.alternatives, entry.annotations):
         if p is not None and p.exists():
             st = p.stat()
             h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns}".encode())
@@ -155,12 +155,35 @@ def pretrain_split(corpus_dir: Path, entries: list[SessionEntry], cfg: PretrainC
     return {s: cs.split_of[s] for s in stems}
 
 
+def require_samples(corpus_dir: Path, out: Path, stats: dict[str, Any]) -> None:
+    """A build that wrote no sample at all fails with the reason (its stats and rejects stay on disk)."""
+    if any(stats["counts"][s][f] for s in stats["counts"] for f in ("single_image", "video", "interleaved")):
+        return
+    n = stats["sessions"]["total"]
+    video = stats["filters"]["video"]
+    if video["candidates"] and not video["kept"]:
+        why = f"the video filter kept none of {video['candidates']} candidate clips (threshold {video['threshold']})"
+    elif video["candidates"]:
+        why = f"every one of the {video['kept']} kept clips was rejected"
+    else:
+        rejected = read_jsonl(out / "rejects.jsonl")
+        first = rejected[0] if rejected else None
+        why = "no session gave a clip" + (
+            f" ({len(rejected)} rejects, e.g. {first.get('source')}: {first.get('reason')})" if first else "")
+    raise InputError(f"{corpus_dir}: no usable sample from {n} sessions: {why}; see {out / 'rejects.jsonl'} "
+                     f"and {out / 'stats.json'}")
+
+
 def build(corpus_dir: str | Path, out: str | Path, cfg: PretrainConfig, *, shard: tuple[int, int] = (0, 1)) -> BuildResult:
     t0 = time.time()
     corpus_dir, out = Path(corpus_dir), Path(out)
+    cfg.check()
     scorer_kind(cfg.scorer.name)  # a bad spec fails before any work
     corpus = open_corpus(corpus_dir, cfg.corpus)
     out.mkdir(parents=True, exist_ok=True)
+    litter = remove_stale_temps(out)  # a killed earlier run's half-written temporaries
+    if litter:
+        log.info("removed %d temporary files a killed run left in %s", len(litter), out)
     all_stems = [e.stem for e in corpus.entries]
     split_of = pretrain_split(corpus_dir, corpus.entries, cfg)
     held_out = sorted(s for s, sp in split_of.items() if sp == "test")
@@ -210,5 +233,6 @@ def build(corpus_dir: str | Path, out: str | Path, cfg: PretrainConfig, *, shard
                 b.update(1)
     session_seconds = time.time() - t1
     stats = assemble(out, cfg, sorted(mine), listing_rejects, split_of=split_of, held_out=held_out)
+    require_samples(corpus_dir, out, stats)
     return BuildResult(out, stats, len(jobs), len(todo), stats["hours"]["video"], time.time() - t0, session_seconds,
                        scorer_seconds)

@@ -2,10 +2,12 @@
 
 The session's frames are decoded in one time-ordered pass (`VideoReader.frames_at`), grouped into
 clips, and scored in batches as clips complete, so memory holds at most one batch of frames. Each
-clip's video score aggregates its frame scores (`babyvlm.scoring.base`). Frames are written as JPEG
-for every clip that can still be kept: with a threshold video filter, the clips at or above it; with
-a keep-fraction (or no) video filter, every clip, since the threshold is chosen later over the whole
-set (frames no sample uses are deleted when the set is assembled).
+clip's video score aggregates its frame scores (`babyvlm.scoring.base`). A decode error mid-video
+costs only the clips up to the next keyframe after it (a reject says which); decoding goes on from
+there. Frames are written as JPEG for every clip that can still be kept: with a threshold video
+filter, the clips at or above it; with a keep-fraction (or no) video filter, every clip, since the
+threshold is chosen later over the whole set (frames no sample uses are deleted when the set is
+assembled).
 
 The result is a part file `parts/<stem>.json` (clips, their frame scores and file names, ground
 truth where the corpus has annotations, the session's utterances for the text corpus, rejects),
@@ -96,6 +98,29 @@ def _complete_clips(pending: list[_Pending], reader: VideoReader) -> Iterator[_P
             yield p
 
 
+def _past_damage(todo: list[_Pending], err: VideoError, reader: VideoReader, records: list[dict[str, Any]],
+                 batch: list[_Pending], rejects: list[Reject], stem: str) -> list[_Pending]:
+    """After a decode error: reject the clips it cost, return those that start after the next keyframe
+    (decoding starts afresh there), so one damaged stretch does not lose the rest of the session."""
+    done = {r["index"] for r in records} | {p.clip.index for p in batch}
+    unfinished = [p for p in todo if p.clip.index not in done]
+    resume = None
+    if err.time is not None:
+        try:
+            resume = reader.next_keyframe_after(err.time)
+        except VideoError:
+            resume = None
+    later = [p for p in unfinished if resume is not None and p.times[0] >= resume - 1e-6]
+    lost = [p for p in unfinished if all(p is not q for q in later)]
+    where = f"clips up to the next keyframe at {resume:.2f}s" if later else "clips after it"
+    rejects.append(Reject(str(reader.path), f"{str(err).split(': ', 1)[-1]}; {len(lost)} {where} skipped", None,
+                          "pretrain", {"stem": stem, "first_skipped": lost[0].clip.start if lost else None,
+                                       "resumed_at": resume if later else None}))
+    for p in later:  # decoded again from the start
+        p.images, p.got = [None] * len(p.times), 0
+    return later
+
+
 def process_session(job: SessionJob, cfg: PretrainConfig, scorer: Scorer, *, dry_run: bool = False) -> dict[str, Any]:
     """Process one session and write its part file; returns the part record.
 
@@ -161,22 +186,21 @@ def process_session(job: SessionJob, cfg: PretrainConfig, scorer: Scorer, *, dry
         batch.clear()
 
     n_frames = 0
-    if pending:
-        reader = VideoReader(session.video)
+    todo = pending
+    reader = VideoReader(session.video) if pending else None
+    while todo:
         try:
-            for p in _complete_clips(pending, reader):
+            for p in _complete_clips(todo, reader):
                 batch.append(p)
                 n_frames += len(p.times)
                 if n_frames >= cfg.scorer.batch_size:
                     flush()
                     n_frames = 0
+            todo = []
         except VideoError as e:
-            done = {r["index"] for r in records} | {p.clip.index for p in batch}
-            lost = [p.clip for p in pending if p.clip.index not in done]
-            rejects.append(Reject(str(session.video), f"{str(e).split(': ', 1)[-1]}; {len(lost)} clips after it skipped",
-                                  None, "pretrain", {"stem": stem, "first_skipped": lost[0].start if lost else None}))
-        if batch:
-            flush()
+            todo = _past_damage(todo, e, reader, records, batch, rejects, stem)
+    if batch:
+        flush()
     records.sort(key=lambda r: (r["start"], r["end"], r["index"]))
     part["clips"] = records
     part["rejects"] = [r.to_dict() for r in rejects]

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -73,3 +74,35 @@ def interleaved_sample(part: dict[str, Any], clips: list[dict[str, Any]]) -> dic
         "conversations": conv,
         "meta": _meta(part, first["start"], clips[-1]["end"], float(np.mean(scores)), segments=len(clips)),
     }
+
+
+def sample_problems(s: Any) -> list[str]:
+    """What makes `s` an invalid sample (docs/formats.md), file existence aside; [] when it is valid.
+    The builder refuses to write such a sample and `pretrain check` reports it: one rule for both."""
+    if not isinstance(s, dict):
+        return ["sample is not an object"]
+    out = []
+    if not isinstance(s.get("id"), str) or not s.get("id"):
+        out.append("missing id")
+    images = s.get("image")
+    if not isinstance(images, list) or not images or not all(isinstance(p, str) for p in images):
+        out.append("`image` must be a non-empty list of paths")
+        images = []
+    for p in images:
+        if p.startswith("/") or ".." in PurePosixPath(p).parts:
+            out.append(f"image path {p!r} is not relative to the set")
+    conv = s.get("conversations")
+    if not isinstance(conv, list) or not conv or not all(isinstance(t, dict) and "from" in t and "value" in t for t in conv):
+        out.append("`conversations` must be a list of {from, value} turns")
+        return out
+    n_tokens = sum(str(t["value"]).count("<image>") for t in conv)
+    if n_tokens != len(images):
+        out.append(f"{n_tokens} <image> tokens for {len(images)} images")
+    if any(t["from"] != "human" and "<image>" in str(t["value"]) for t in conv):
+        out.append("<image> outside a human turn")
+    if not any(t["from"] == "gpt" and str(t["value"]).strip() for t in conv):
+        out.append("no gpt turn with text")
+    meta = s.get("meta")
+    if not isinstance(meta, dict) or "stem" not in meta:
+        out.append("`meta` with the session stem is missing")
+    return out

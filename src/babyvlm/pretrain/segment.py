@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from babyvlm.corpus import Utterance, sample_times
+from babyvlm.corpus.transcripts import normalize_speaker
 from babyvlm.pretrain.config import SegmentConfig
 from babyvlm.util.rejects import Reject
 
@@ -57,7 +58,7 @@ def segment(utterances: Sequence[Utterance], cfg: SegmentConfig, stem: str,
     dropped: Counter[str] = Counter()
     rejects: list[Reject] = []
     seen: dict[tuple[int, int], int] = {}
-    drop = set(cfg.drop_speakers)
+    drop = {normalize_speaker(x) for x in cfg.drop_speakers}  # `Mom` drops what the reader calls `M`
     for i, u in enumerate(utterances):
         if u.speaker in drop:
             dropped["speaker"] += 1

@@ -30,6 +30,7 @@ import numpy as np
 
 from babyvlm.config import to_dict, write_config
 from babyvlm.corpus import open_corpus
+from babyvlm.corpus.transcripts import normalize_speaker
 from babyvlm.errors import InputError
 from babyvlm.scoring.baby.config import ScorerTrainConfig
 from babyvlm.scoring.baby.data import CacheJob, PairSet, cache_session
@@ -71,7 +72,7 @@ def build_cache(corpus_dir: Path, out: Path, cfg: ScorerTrainConfig) -> tuple[li
     corpus = open_corpus(corpus_dir, cfg.corpus)
     side = cfg.model.image_size + cfg.model.crop_pad
     jobs = [CacheJob(e, cfg.corpus, out / "cache" / f"{e.stem}.npz", side, cfg.train.frames_per_second,
-                     tuple(cfg.train.drop_speakers)) for e in corpus.entries]
+                     tuple(normalize_speaker(x) for x in cfg.train.drop_speakers)) for e in corpus.entries]
     rejects = [r.to_dict() for r in corpus.rejects]
     by_stem: dict[str, list[dict]] = {}
     with bar(desc="caching frames", total=len(jobs), unit="session") as b:
