@@ -34,10 +34,10 @@ from pathlib import Path
 
 import torch
 
-from babyvlm.devcv.tasks import DEVCV_TASKS
 from babyvlm.evaluate.adapters import AdapterOptions, load_adapter
-from babyvlm.evaluate.conversation import Conversation, ImageRef
 from babyvlm.evaluate.tiny import build_tiny_llava
+from babyvlm.tasks.conversation import Conversation, ImageRef
+from babyvlm.tasks.devcv import DEVCV_TASKS
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "devcv-official" / "saycam" / "test"
 

@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from babyvlm.cli import main
 from babyvlm.devcv.builder import DevCVBuildConfig, build_toolbox
-from babyvlm.devcv.tasks import DEVCV_TASKS
+from babyvlm.tasks.devcv import DEVCV_TASKS
 
 W, H = 160, 120
 FPS = 4  # frames on disk per second (the builder samples 1 FPS for most tasks, all of them for VDR)

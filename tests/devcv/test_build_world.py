@@ -14,8 +14,8 @@ from PIL import Image, ImageOps
 from babyvlm.cli import main
 from babyvlm.config import build_config
 from babyvlm.devcv.builder import DevCVBuildConfig, build_toolbox
-from babyvlm.devcv.tasks import DEVCV_TASKS
-from babyvlm.devcv.tasks.memory import memory_structure
+from babyvlm.tasks.devcv import DEVCV_TASKS
+from babyvlm.tasks.devcv.memory import memory_structure
 
 OFFICIAL = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "devcv-official" / "saycam" / "test"
 FOLDERS = [cls.folder for cls in DEVCV_TASKS.values()]

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from babyvlm.devcv.schema import ItemError, item_to_dict, load_items, write_items
-from babyvlm.devcv.tasks import DEVCV_TASKS, OFFICIAL_FOLDERS, task_for_folder
+from babyvlm.tasks.devcv import DEVCV_TASKS, OFFICIAL_FOLDERS, task_for_folder
+from babyvlm.tasks.items import ItemError, item_to_dict, load_items, write_items
 from babyvlm.util.rejects import RejectLog
 
 COUNTS = {"compare_real": 5, "compare_synthetic": 5, "count": 5, "leftright": 5, "localize": 5, "memory": 6,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks import DEVCV_TASKS
-from babyvlm.devcv.tasks.base import ScoreContext, argmax_strict
-from babyvlm.devcv.tasks.looking_while_listening import winoground_row
-from babyvlm.devcv.tasks.memory import memory_structure
+from babyvlm.tasks.base import ScoreContext, argmax_strict
+from babyvlm.tasks.devcv import DEVCV_TASKS
+from babyvlm.tasks.devcv.looking_while_listening import winoground_row
+from babyvlm.tasks.devcv.memory import memory_structure
+from babyvlm.tasks.items import Item
 
 DEFAULT = ScoreContext(parser="default", seed=0, task="t")
 OFFICIAL = ScoreContext(parser="official", seed=0, task="t")

@@ -12,8 +12,8 @@ from PIL import Image
 
 from babyvlm.evaluate.adapters import AdapterOptions, load_adapter
 from babyvlm.evaluate.config import EvalConfig
-from babyvlm.evaluate.conversation import Conversation, ImageRef
 from babyvlm.evaluate.harness import evaluate
+from babyvlm.tasks.conversation import Conversation, ImageRef
 
 
 def images(n, seed=0):
@@ -134,8 +134,8 @@ def test_cached_inputs_equal_the_processor(adapter):
 
 def test_memory_prefix_cache_replies_equal_rerunning_every_round(tiny_llava, devcv_root):
     """The key-value cache kept from round to round gives the replies of re-running every round."""
-    from babyvlm.devcv.tasks import DEVCV_TASKS
     from babyvlm.evaluate.adapters.hf import HFAdapter
+    from babyvlm.tasks.devcv import DEVCV_TASKS
 
     task = DEVCV_TASKS["memory"]()
     replies = {}

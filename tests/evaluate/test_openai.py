@@ -16,8 +16,8 @@ from PIL import Image
 from babyvlm.evaluate.adapters import AdapterOptions
 from babyvlm.evaluate.adapters.openai import APIError, OpenAIAdapter
 from babyvlm.evaluate.config import EvalConfig
-from babyvlm.evaluate.conversation import Conversation, ImageRef
 from babyvlm.evaluate.harness import evaluate
+from babyvlm.tasks.conversation import Conversation, ImageRef
 
 KEY = "sk-test-SECRET-123"
 
@@ -207,6 +207,6 @@ def test_system_prompt_image_cap_and_downscale(server, tmp_path):
     assert len(urls) == 2 and urls[0].startswith("data:image/png") and urls[1].startswith("data:image/jpeg")
     sent = Image.open(__import__("io").BytesIO(base64.b64decode(urls[1].split(",", 1)[1])))
     assert max(sent.size) == 300 and a.stats["capped"] == 1 and body["max_tokens"] == 32
-    from babyvlm.devcv.tasks import DEVCV_TASKS
+    from babyvlm.tasks.devcv import DEVCV_TASKS
 
     assert a.max_new_tokens(DEVCV_TASKS["count"]()) == 32  # the task's API limit, not its 16 local tokens

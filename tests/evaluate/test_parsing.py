@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from babyvlm.evaluate.parsing import adjacent_directions, parse_choice, parse_direction, parse_number
+from babyvlm.tasks.parsing import adjacent_directions, parse_choice, parse_direction, parse_number
 
 ABCD = ["A", "B", "C", "D"]
 QUADRANTS = {"A": "top left or", "B": "top right or", "C": "bottom left or", "D": "bottom right of the image?"}

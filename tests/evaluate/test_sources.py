@@ -14,7 +14,7 @@ from babyvlm.cli import main
 from babyvlm.errors import InputError
 from babyvlm.evaluate.config import EvalConfig
 from babyvlm.evaluate.harness import evaluate
-from babyvlm.evaluate.registry import resolve_task_names
+from babyvlm.tasks.registry import resolve_task_names
 from babyvlm.util.io import read_jsonl
 
 

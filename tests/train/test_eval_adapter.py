@@ -13,9 +13,9 @@ def test_hf_adapter_generates_and_scores_our_checkpoint(trained_run, shared_fixt
 
     from babyvlm.evaluate.adapters.base import AdapterOptions
     from babyvlm.evaluate.adapters.hf import HFAdapter
-    from babyvlm.evaluate.conversation import Conversation, ImageRef
     from babyvlm.model.build import load_vlm
     from babyvlm.model.templates import to_messages
+    from babyvlm.tasks.conversation import Conversation, ImageRef
     from babyvlm.train.encode import Encoder
 
     model_dir = trained_run / "stage3" / "model"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from babyvlm.devcv.schema import ItemError
-from babyvlm.devcv.tasks.base import ScoreContext
+from babyvlm.tasks.base import ScoreContext
+from babyvlm.tasks.items import ItemError
+from babyvlm.tasks.v1 import V1_TASKS
+from babyvlm.tasks.v1.meteor import meteor
 from babyvlm.util.rejects import RejectLog
-from babyvlm.v1.meteor import meteor
-from babyvlm.v1.tasks import V1_TASKS
 
 CTX = ScoreContext(seed=0, task="v1")
 

@@ -19,9 +19,9 @@ from babyvlm.corpus.annotations import read_annotations
 from babyvlm.errors import InputError
 from babyvlm.formats.splits import read_splits
 from babyvlm.pretrain.split import split_sessions
+from babyvlm.tasks.v1 import V1_TASKS
 from babyvlm.v1.benchmarks import build
 from babyvlm.v1.config import BuildConfig
-from babyvlm.v1.tasks import V1_TASKS
 
 CSVS = {"labeled_s": "labeled_s.csv", "vtwt": "vtwt.csv", "baby_winoground": "baby_winoground.csv",
         "saycam_caption": "SAYCam_caption.csv"}

@@ -1,5 +1,6 @@
-"""DevCV Toolbox: the item schema (`schema`) and one module per task (`tasks/`).
+"""DevCV Toolbox: building the benchmark from annotated frames (`builder/`) and reviewing it (`review/`).
 
-The evaluation harness loads and scores tasks through the Task API (`babyvlm.devcv.tasks.base`);
-the DevCV builder adds each task's `build` (see the BUILDER HOOK in every task module).
+What a DevCV task is (its names, prompt handling, loading and scoring) lives in `babyvlm.tasks.devcv`;
+the builder imports it, never the other way round. `babyvlm.devcv.tasks` re-exports the task
+registry for code written against the old layout.
 """

@@ -15,7 +15,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from babyvlm.devcv.schema import Item, ItemError
+from babyvlm.tasks.items import Item, ItemError
 from babyvlm.util.rejects import Reject, RejectLog
 
 

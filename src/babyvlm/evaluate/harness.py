@@ -29,18 +29,18 @@ from pathlib import Path
 from typing import Any
 
 from babyvlm.config import write_config
-from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks import LEADERBOARD_IDS
-from babyvlm.devcv.tasks.base import ScoreContext, Task
 from babyvlm.errors import InputError
 from babyvlm.evaluate.adapters import AdapterOptions, ModelAdapter, load_adapter
 from babyvlm.evaluate.admission import ItemAdmission
 from babyvlm.evaluate.cache import ItemCache, slug
 from babyvlm.evaluate.config import EvalConfig, check_config
-from babyvlm.evaluate.conversation import Conversation
 from babyvlm.evaluate.layouts import discover
 from babyvlm.evaluate.metrics import MetricValue, bootstrap_means, metric_table, overall
-from babyvlm.evaluate.registry import ALL_TASKS, WINOGROUND_SLOT, alias_table, resolve_task_names
+from babyvlm.tasks.base import ScoreContext, Task
+from babyvlm.tasks.conversation import Conversation
+from babyvlm.tasks.devcv import LEADERBOARD_IDS
+from babyvlm.tasks.items import Item
+from babyvlm.tasks.registry import ALL_TASKS, WINOGROUND_SLOT, alias_table, resolve_task_names
 from babyvlm.util.io import write_json, write_jsonl
 from babyvlm.util.progress import bar
 from babyvlm.util.provenance import run_info

@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babyvlm.devcv.tasks import DEVCV_TASKS
-from babyvlm.evaluate.registry import normalise
+from babyvlm.tasks.devcv import DEVCV_TASKS
+from babyvlm.tasks.registry import normalise
 
 SPLITS = ("train", "val", "test")
 _SPLIT_SUFFIX = re.compile(r"^(.+?)[_-](train|val|test)$", re.IGNORECASE)
@@ -51,7 +51,7 @@ class Discovery:
 
 def vdr_task(path: Path) -> str:
     """vdr_binary or vdr_open for a folder named plainly `vdr`: by the first item's options."""
-    from babyvlm.devcv.tasks.base import quoted_options, split_options
+    from babyvlm.tasks.base import quoted_options, split_options
 
     file = path / "data.json" if path.is_dir() else path
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from babyvlm.devcv.tasks import LEADERBOARD_IDS
 from babyvlm.evaluate.references import load_references, reference_rows, reference_value
+from babyvlm.tasks.devcv import LEADERBOARD_IDS
 from babyvlm.util.io import write_text
 
 

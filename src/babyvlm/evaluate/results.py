@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from babyvlm.config import to_dict
-from babyvlm.devcv.tasks import LEADERBOARD_IDS
 from babyvlm.evaluate.config import EvalConfig
 from babyvlm.evaluate.metrics import MetricValue, _num
+from babyvlm.tasks.devcv import LEADERBOARD_IDS
 
 
 def parse_failures(rows: list[dict[str, Any]]) -> int:

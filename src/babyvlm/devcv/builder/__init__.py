@@ -4,7 +4,7 @@
     build_toolbox("runs/world", "runs/devcv", DevCVBuildConfig(seed=0))
 
 `BUILDERS` maps each task name to its builder (`registry.py`); the task classes in
-`babyvlm.devcv.tasks` (prompts, loading, scoring) need nothing from this package.
+`babyvlm.tasks.devcv` (prompts, loading, scoring) need nothing from this package.
 """
 
 from babyvlm.devcv.builder.config import ALL_TASKS, DevCVBuildConfig

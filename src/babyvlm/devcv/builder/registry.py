@@ -1,4 +1,4 @@
-"""Task name -> builder, on the builder's side (the task classes in `devcv/tasks/` stay untouched).
+"""Task name -> builder, on the builder's side (the task classes live in `babyvlm/tasks/devcv/`).
 
 Each builder is `build(ctx: TaskContext) -> TaskResult`; modules are imported when used.
 """
@@ -33,15 +33,15 @@ def builder(task: str) -> Callable[[TaskContext], TaskResult]:
 
 
 def task_folder(task: str) -> str:
-    from babyvlm.devcv.tasks import DEVCV_TASKS
+    from babyvlm.tasks.devcv import DEVCV_TASKS
 
     return DEVCV_TASKS[task].folder
 
 
 def resolve_tasks(names: list[str]) -> list[str]:
     """Task names from names or official folder names (`vdr-binary`), in build order; 'all' = every task."""
-    from babyvlm.devcv.tasks import DEVCV_TASKS
     from babyvlm.errors import InputError
+    from babyvlm.tasks.devcv import DEVCV_TASKS
 
     by_folder = {cls.folder: name for name, cls in DEVCV_TASKS.items()}
     out = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from babyvlm.evaluate.adapters.base import ModelAdapter
-from babyvlm.evaluate.conversation import Conversation, ImageRef
+from babyvlm.tasks.conversation import Conversation, ImageRef
 
 BLANK_GREY = (128, 128, 128)  # the middle of the pixel range: zero after the usual (x - 0.5) / 0.5 scaling
 

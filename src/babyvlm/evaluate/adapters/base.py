@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from babyvlm.errors import BabyVLMError
-from babyvlm.evaluate.conversation import Conversation
+from babyvlm.tasks.conversation import Conversation
 
 
 class UnsupportedRequest(BabyVLMError):

@@ -16,7 +16,7 @@
   made of common words and cannot tell images apart (ties are coin flips). Captions: the other
   item's reference made of the most common words.
 - `pixel`: never reads the question. Per task it applies a pixel statistic (see
-  `babyvlm.devcv.tasks.common`): the option nearest the reference image, the busiest option, the
+  `babyvlm.tasks.devcv.common`): the option nearest the reference image, the busiest option, the
   quadrant with the most edges, the image with more blobs, the blob count, the drift of the frame
   differences, the option least like every earlier image; log-likelihoods score the image's
   clutter (the same for every phrase); captions are the reference of the nearest other image.
@@ -34,7 +34,7 @@ from typing import Any
 from babyvlm.errors import InputError
 from babyvlm.evaluate import pixel_stats as px
 from babyvlm.evaluate.adapters.base import AdapterOptions, ModelAdapter
-from babyvlm.evaluate.conversation import Conversation
+from babyvlm.tasks.conversation import Conversation
 
 
 def prompt_form(text: str) -> str:

@@ -34,7 +34,7 @@ from babyvlm.errors import InputError
 from babyvlm.evaluate.adapters.base import AdapterOptions, ModelAdapter
 from babyvlm.evaluate.adapters.hf_inputs import ModelInputs
 from babyvlm.evaluate.adapters.hf_rounds import RoundCache
-from babyvlm.evaluate.conversation import Conversation, assistant_turn
+from babyvlm.tasks.conversation import Conversation, assistant_turn
 
 
 def _device(name: str):

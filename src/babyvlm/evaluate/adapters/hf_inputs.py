@@ -23,7 +23,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from babyvlm.evaluate.conversation import ImageRef
+from babyvlm.tasks.conversation import ImageRef
 
 log = logging.getLogger("babyvlm")
 

@@ -30,7 +30,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
-from babyvlm.evaluate.conversation import Conversation
+from babyvlm.tasks.conversation import Conversation
 
 
 @dataclass

@@ -42,7 +42,7 @@ from typing import Any
 
 from babyvlm.errors import InputError
 from babyvlm.evaluate.adapters.base import AdapterOptions, ModelAdapter
-from babyvlm.evaluate.conversation import Conversation
+from babyvlm.tasks.conversation import Conversation
 from babyvlm.util.io import write_json
 
 log = logging.getLogger("babyvlm")

@@ -18,7 +18,7 @@ from pathlib import Path
 from babyvlm.errors import ConfigError
 from babyvlm.evaluate.adapters.base import AdapterOptions
 from babyvlm.evaluate.adapters.openai import OpenAIAdapter
-from babyvlm.evaluate.conversation import Conversation
+from babyvlm.tasks.conversation import Conversation
 from babyvlm.v1.config import RewriteConfig
 
 

@@ -6,7 +6,7 @@ Official item (`notes` gives the counts): "Which image has more shoes? (A) <imag
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.common import ChoiceTask
+from babyvlm.tasks.devcv.common import ChoiceTask
 
 
 class CompareReal(ChoiceTask):

@@ -2,7 +2,7 @@
 
 CSV `SAYCam_caption.csv`: image, text. The model generates a reply to the image alone (`prompt`
 adds text after it, e.g. --set prompts.saycam_caption="Describe the image." for chat models);
-METEOR (`babyvlm.v1.meteor`: exact and Porter-stem matches; no WordNet synonyms, since WordNet data
+METEOR (`babyvlm.tasks.v1.meteor`: exact and Porter-stem matches; no WordNet synonyms, since WordNet data
 cannot be downloaded at run time) is averaged over items. No chance level.
 """
 
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks.base import ScoreContext
-from babyvlm.evaluate.conversation import Conversation
-from babyvlm.v1.meteor import meteor
-from babyvlm.v1.tasks.base import V1Task
+from babyvlm.tasks.base import ScoreContext
+from babyvlm.tasks.conversation import Conversation
+from babyvlm.tasks.items import Item
+from babyvlm.tasks.v1.base import V1Task
+from babyvlm.tasks.v1.meteor import meteor
 
 
 class SAYCamCaption(V1Task):

@@ -45,8 +45,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from babyvlm.devcv.schema import Item, ItemError, load_items
-from babyvlm.evaluate.conversation import Conversation, ImageRef
+from babyvlm.tasks.conversation import Conversation, ImageRef
+from babyvlm.tasks.items import Item, ItemError, load_items
 from babyvlm.util.rejects import RejectLog
 
 LETTERS = "ABCDEFGH"
@@ -176,7 +176,7 @@ class Task:
     # BUILDER HOOK (issue 6): the DevCV builder adds, per task module,
     #     def build(self, frames, rng, **options) -> list[Item]
     # turning annotated frames into this task's items in the official format (write them with
-    # babyvlm.devcv.schema.write_items). The harness never calls it.
+    # babyvlm.tasks.items.write_items). The harness never calls it.
     def build(self, frames: Any, rng: Any, **options: Any) -> list[Item]:
         raise NotImplementedError(f"{self.name}: building items is the DevCV builder's job (babyvlm devcv build)")
 

@@ -6,7 +6,7 @@ Official item: "<image> Which of the following contains exactly this object? (A)
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.common import ChoiceTask
+from babyvlm.tasks.devcv.common import ChoiceTask
 
 
 class SpatialDetails(ChoiceTask):

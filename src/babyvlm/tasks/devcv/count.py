@@ -7,7 +7,7 @@ task's definition (as the DevCV builder draws counts), whatever golds a source h
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.common import NumberTask
+from babyvlm.tasks.devcv.common import NumberTask
 
 
 class Count(NumberTask):

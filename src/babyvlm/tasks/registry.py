@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from babyvlm.devcv.tasks import DEVCV_TASKS, LEADERBOARD_IDS
-from babyvlm.devcv.tasks.base import Task
 from babyvlm.errors import InputError
-from babyvlm.v1.tasks import V1_TASKS
+from babyvlm.tasks.base import Task
+from babyvlm.tasks.devcv import DEVCV_TASKS, LEADERBOARD_IDS
+from babyvlm.tasks.v1 import V1_TASKS
 
 ALL_TASKS: dict[str, type[Task]] = {**DEVCV_TASKS, **V1_TASKS}
 WINOGROUND_SLOT = "baby_winoground"  # the V1 CSV task's name and the leaderboard id it fills

@@ -19,10 +19,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from babyvlm.devcv.schema import Item, ItemError
-from babyvlm.devcv.tasks.base import LETTERS, ORDINAL_WORDS, ScoreContext, Task, quoted_options, split_options
-from babyvlm.evaluate.conversation import Conversation
-from babyvlm.evaluate.parsing import (
+from babyvlm.tasks.base import LETTERS, ORDINAL_WORDS, ScoreContext, Task, quoted_options, split_options
+from babyvlm.tasks.conversation import Conversation
+from babyvlm.tasks.items import Item, ItemError
+from babyvlm.tasks.parsing import (
     DIRECTIONS,
     adjacent_directions,
     parse_choice,

@@ -7,10 +7,10 @@ Chance 1/4. The default parser also accepts the quadrant's words ("top left").
 
 from __future__ import annotations
 
-from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks.common import ChoiceTask, option_layout
-from babyvlm.evaluate.conversation import Conversation
-from babyvlm.evaluate.parsing import parse_direction
+from babyvlm.tasks.conversation import Conversation
+from babyvlm.tasks.devcv.common import ChoiceTask, option_layout
+from babyvlm.tasks.items import Item
+from babyvlm.tasks.parsing import parse_direction
 
 
 class Localize(ChoiceTask):

@@ -6,7 +6,7 @@ Official item: "<image><image><image><image>\\n Touch the image of 'street' (A) 
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.common import ChoiceTask
+from babyvlm.tasks.devcv.common import ChoiceTask
 
 
 class PictureVocabulary(ChoiceTask):

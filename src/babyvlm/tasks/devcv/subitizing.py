@@ -5,7 +5,7 @@ Not on the leaderboard's overall mean; reported as `baby_subitizing`.
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.common import NumberTask
+from babyvlm.tasks.devcv.common import NumberTask
 
 
 class Subitizing(NumberTask):

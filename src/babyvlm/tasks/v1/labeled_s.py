@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks.base import ScoreContext, argmax_strict
-from babyvlm.evaluate.conversation import Conversation, ImageRef
-from babyvlm.v1.tasks.base import V1Task
+from babyvlm.tasks.base import ScoreContext, argmax_strict
+from babyvlm.tasks.conversation import Conversation, ImageRef
+from babyvlm.tasks.items import Item
+from babyvlm.tasks.v1.base import V1Task
 
 
 class LabeledS(V1Task):

@@ -6,19 +6,19 @@ BabyVLM leaderboard (`baby_pv`, ..., looking_while_listening -> `baby_winoground
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.base import ScoreContext, Task
-from babyvlm.devcv.tasks.compare_real import CompareReal
-from babyvlm.devcv.tasks.compare_synthetic import CompareSynthetic
-from babyvlm.devcv.tasks.count import Count
-from babyvlm.devcv.tasks.leftright import LeftRight
-from babyvlm.devcv.tasks.localize import Localize
-from babyvlm.devcv.tasks.looking_while_listening import LookingWhileListening
-from babyvlm.devcv.tasks.memory import Memory
-from babyvlm.devcv.tasks.picture_vocabulary import PictureVocabulary
-from babyvlm.devcv.tasks.spatialdetails import SpatialDetails
-from babyvlm.devcv.tasks.subitizing import Subitizing
-from babyvlm.devcv.tasks.vdr_binary import VDRBinary
-from babyvlm.devcv.tasks.vdr_open import VDROpen
+from babyvlm.tasks.base import ScoreContext, Task
+from babyvlm.tasks.devcv.compare_real import CompareReal
+from babyvlm.tasks.devcv.compare_synthetic import CompareSynthetic
+from babyvlm.tasks.devcv.count import Count
+from babyvlm.tasks.devcv.leftright import LeftRight
+from babyvlm.tasks.devcv.localize import Localize
+from babyvlm.tasks.devcv.looking_while_listening import LookingWhileListening
+from babyvlm.tasks.devcv.memory import Memory
+from babyvlm.tasks.devcv.picture_vocabulary import PictureVocabulary
+from babyvlm.tasks.devcv.spatialdetails import SpatialDetails
+from babyvlm.tasks.devcv.subitizing import Subitizing
+from babyvlm.tasks.devcv.vdr_binary import VDRBinary
+from babyvlm.tasks.devcv.vdr_open import VDROpen
 
 # In the leaderboard's column order, then the tasks it does not rank.
 DEVCV_TASKS: dict[str, type[Task]] = {

@@ -9,7 +9,7 @@ the `pixel` baseline exposes.
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.common import ChoiceTask
+from babyvlm.tasks.devcv.common import ChoiceTask
 
 
 class LeftRight(ChoiceTask):

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks.base import ScoreContext, beats
-from babyvlm.evaluate.conversation import Conversation, ImageRef
-from babyvlm.v1.tasks.base import V1Task
+from babyvlm.tasks.base import ScoreContext, beats
+from babyvlm.tasks.conversation import Conversation, ImageRef
+from babyvlm.tasks.items import Item
+from babyvlm.tasks.v1.base import V1Task
 
 
 class VTWT(V1Task):

@@ -6,7 +6,7 @@ Chance 1/2.
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.common import ChoiceTask
+from babyvlm.tasks.devcv.common import ChoiceTask
 
 
 class CompareSynthetic(ChoiceTask):

@@ -17,16 +17,16 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from babyvlm.devcv.schema import Item
-from babyvlm.devcv.tasks.base import ScoreContext
-from babyvlm.devcv.tasks.looking_while_listening import (
+from babyvlm.tasks.base import ScoreContext
+from babyvlm.tasks.conversation import Conversation
+from babyvlm.tasks.devcv.looking_while_listening import (
     WINOGROUND_CHANCE,
     WINOGROUND_METRICS,
     pair_requests,
     winoground_row,
 )
-from babyvlm.evaluate.conversation import Conversation
-from babyvlm.v1.tasks.base import V1Task
+from babyvlm.tasks.items import Item
+from babyvlm.tasks.v1.base import V1Task
 
 
 class BabyWinoground(V1Task):

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from babyvlm.devcv.schema import Item, ItemError
-from babyvlm.devcv.tasks.base import ScoreContext, Task, beats
-from babyvlm.evaluate.conversation import Conversation, ImageRef
+from babyvlm.tasks.base import ScoreContext, Task, beats
+from babyvlm.tasks.conversation import Conversation, ImageRef
+from babyvlm.tasks.items import Item, ItemError
 
 WINOGROUND_METRICS = ("text_score", "image_score", "group_score")
 WINOGROUND_CHANCE = {"text_score": 0.25, "image_score": 0.25, "group_score": 1 / 6}

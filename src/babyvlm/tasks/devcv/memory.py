@@ -34,11 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from babyvlm.devcv.schema import Item, ItemError
-from babyvlm.devcv.tasks.base import ScoreContext, Task
-from babyvlm.devcv.tasks.common import option_layout
-from babyvlm.evaluate.conversation import Conversation, ImageRef
-from babyvlm.evaluate.parsing import parse_choice
+from babyvlm.tasks.base import ScoreContext, Task
+from babyvlm.tasks.conversation import Conversation, ImageRef
+from babyvlm.tasks.devcv.common import option_layout
+from babyvlm.tasks.items import Item, ItemError
+from babyvlm.tasks.parsing import parse_choice
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.base import Task
-from babyvlm.v1.tasks.baby_winoground import BabyWinoground
-from babyvlm.v1.tasks.labeled_s import LabeledS
-from babyvlm.v1.tasks.saycam_caption import SAYCamCaption
-from babyvlm.v1.tasks.vtwt import VTWT
+from babyvlm.tasks.base import Task
+from babyvlm.tasks.v1.baby_winoground import BabyWinoground
+from babyvlm.tasks.v1.labeled_s import LabeledS
+from babyvlm.tasks.v1.saycam_caption import SAYCamCaption
+from babyvlm.tasks.v1.vtwt import VTWT
 
 V1_TASKS: dict[str, type[Task]] = {cls.name: cls for cls in (LabeledS, VTWT, BabyWinoground, SAYCamCaption)}
 

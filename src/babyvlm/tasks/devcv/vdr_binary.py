@@ -8,7 +8,7 @@ with 'right' or 'left'." -> "right". Options are the quoted words of the prompt.
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.common import DirectionTask
+from babyvlm.tasks.devcv.common import DirectionTask
 
 
 class VDRBinary(DirectionTask):

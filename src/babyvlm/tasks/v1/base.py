@@ -13,9 +13,9 @@ import csv
 from pathlib import Path
 from typing import Any, ClassVar
 
-from babyvlm.devcv.schema import Item, ItemError
-from babyvlm.devcv.tasks.base import Task
 from babyvlm.errors import InputError
+from babyvlm.tasks.base import Task
+from babyvlm.tasks.items import Item, ItemError
 from babyvlm.util.rejects import Reject, RejectLog
 
 

@@ -7,7 +7,7 @@ ONLY with one of: 'top', 'bottom', 'left', 'right', 'top right', 'top left', 'bo
 
 from __future__ import annotations
 
-from babyvlm.devcv.tasks.common import DirectionTask
+from babyvlm.tasks.devcv.common import DirectionTask
 
 
 class VDROpen(DirectionTask):
