@@ -405,3 +405,19 @@ def test_llm_mode_through_an_openai_compatible_server(data, tmp_path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_llm_rewriter_sends_the_body_the_openai_adapter_would():
+    """V1's rewriter builds its own request on the shared client: the body (and so the response cache
+    key) is exactly what the evaluation's `openai:` adapter sends for the same text-only turn."""
+    from babyvlm.evaluate.adapters import AdapterOptions
+    from babyvlm.evaluate.adapters.openai import OpenAIAdapter
+    from babyvlm.tasks.conversation import Conversation
+    from babyvlm.v1.transform.llm import LLMRewriter
+
+    cfg = _cfg("rewrite.mode=llm", "rewrite.model=fake-llm").rewrite
+    rewriter = LLMRewriter(cfg, cache_dir=None, api_key="")
+    adapter = OpenAIAdapter("fake-llm", AdapterOptions(api_key=""))
+    text = cfg.instruction.replace("{caption}", "A dog on a couch.")
+    conv = Conversation.from_turns([("user", text)], [])
+    assert rewriter.body("A dog on a couch.") == adapter._body(conv, cfg.max_tokens)

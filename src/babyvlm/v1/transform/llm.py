@@ -1,4 +1,4 @@
-"""LLM rewriting through the evaluation harness's OpenAI-compatible client (`openai:MODEL`).
+"""LLM rewriting through an OpenAI-compatible chat API (`babyvlm.util.chat_api`, as `openai:MODEL` uses).
 
 Each caption goes as one text-only user turn: the V1 instruction with `{caption}` filled in. The
 client brings concurrency, retries with backoff on 429/5xx/timeouts, and the on-disk response cache
@@ -16,9 +16,7 @@ import re
 from pathlib import Path
 
 from babyvlm.errors import ConfigError
-from babyvlm.evaluate.adapters.base import AdapterOptions
-from babyvlm.evaluate.adapters.openai import OpenAIAdapter
-from babyvlm.tasks.conversation import Conversation
+from babyvlm.util.chat_api import ChatAPIClient
 from babyvlm.v1.config import RewriteConfig
 
 
@@ -39,14 +37,20 @@ class LLMRewriter:
             raise ConfigError("rewrite.instruction must contain {caption}")
         self.instruction = cfg.instruction
         self.max_tokens = cfg.max_tokens
-        self.client = OpenAIAdapter(cfg.model, AdapterOptions(
-            api_base=cfg.api_base, api_key=api_key, concurrency=cfg.concurrency, timeout=cfg.timeout,
-            max_retries=cfg.max_retries, cache_dir=str(cache_dir) if cache_dir else "", seed=seed))
+        self.model = cfg.model
+        self.client = ChatAPIClient(cfg.model, api_base=cfg.api_base, api_key=api_key, concurrency=cfg.concurrency,
+                                    timeout=cfg.timeout, max_retries=cfg.max_retries,
+                                    cache_dir=str(cache_dir) if cache_dir else "", seed=seed)
+
+    def body(self, caption: str) -> dict:
+        """One text-only user turn; the same body as the `openai:` adapter sends, so caches carry over."""
+        text = self.instruction.replace("{caption}", caption)
+        content = [{"type": "text", "text": text}] if text else []
+        return {"model": self.model, "temperature": 0, "max_tokens": self.max_tokens,
+                "messages": [{"role": "user", "content": content}]}
 
     def rewrite_batch(self, captions: list[str]) -> list[str | None]:
-        convs = [Conversation.from_turns([("user", self.instruction.replace("{caption}", c))], [])
-                 for c in captions]
-        replies = self.client.generate(convs, max_new_tokens=self.max_tokens)
+        replies = self.client.complete_all([self.body(c) for c in captions])
         return [clean_reply(r) or None for r in replies]
 
     @property
