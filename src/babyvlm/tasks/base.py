@@ -1,5 +1,9 @@
 """The Task API shared by the evaluation harness and the DevCV builder (DevCV and V1 tasks).
 
+Building a DevCV task's items from annotated frames is the builder's (`babyvlm.devcv.builder`,
+one module per task, keyed by the task's `name`): frames come from `corpus`, which sits above this
+package, so that evaluating never needs the corpus code (docs/architecture.md).
+
 A task is a small class; one module per task holds its names, chance, loader checks, prompt
 handling, scoring and aggregation. The harness drives the model; the task never calls it.
 
@@ -27,7 +31,6 @@ handling, scoring and aggregation. The harness drives the model; the task never 
         # all kinds
         score(item, output, ctx) -> row               output: str | list[str] | list[(sum_logprob, n_tokens)]
         aggregate(rows) -> {metric: value}            default: mean over items of row["metrics"]
-        build(...)                                    DevCV builder hook (issue 6), see `build` below
 
 A row (one line of samples_<task>.jsonl) has at least `id`, `prompt`, `response`, `parsed`,
 `gold`, `correct` and `metrics` ({metric: value for this item}); bootstrap intervals resample
@@ -171,14 +174,6 @@ class Task:
             vals = [r["metrics"][m] for r in rows if r["metrics"].get(m) is not None]
             out[m] = float(np.mean(vals)) if vals else float("nan")
         return out
-
-    # ------------------------------------------------------------------ DevCV builder hook
-    # BUILDER HOOK (issue 6): the DevCV builder adds, per task module,
-    #     def build(self, frames, rng, **options) -> list[Item]
-    # turning annotated frames into this task's items in the official format (write them with
-    # babyvlm.tasks.items.write_items). The harness never calls it.
-    def build(self, frames: Any, rng: Any, **options: Any) -> list[Item]:
-        raise NotImplementedError(f"{self.name}: building items is the DevCV builder's job (babyvlm devcv build)")
 
     # ------------------------------------------------------------------ helpers
     def images(self, item: Item, start: int = 0, stop: int | None = None) -> list[ImageRef]:

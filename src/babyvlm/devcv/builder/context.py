@@ -12,9 +12,7 @@ from babyvlm.devcv.builder.config import DevCVBuildConfig
 from babyvlm.devcv.builder.imaging import FrameStore, ImageWriter, expand_box, fit
 from babyvlm.devcv.builder.pool import Observation, Pool
 
-LETTERS = "ABCDEFGH"
 MIN_CROP_SIDE = 112  # pixels: small objects are still shown at a readable size
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
 @dataclass

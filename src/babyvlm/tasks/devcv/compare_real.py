@@ -15,5 +15,3 @@ class CompareReal(ChoiceTask):
     leaderboard_id = "baby_compare_real"
     description = "Who has more (real frames): which image has more of the category"
     pixel_rule = "more_blobs"
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

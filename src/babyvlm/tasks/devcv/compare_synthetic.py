@@ -15,5 +15,3 @@ class CompareSynthetic(ChoiceTask):
     leaderboard_id = "baby_compare_synthetic"
     description = "Who has more (synthetic): which image has more copies of the object"
     pixel_rule = "more_blobs"
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -16,5 +16,3 @@ class Count(NumberTask):
     leaderboard_id = "baby_count"
     description = "Counting: how many objects of the category"
     answer_range = (4, 12)
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -19,5 +19,3 @@ class LeftRight(ChoiceTask):
     description = "Left/right: which option keeps the reference's left-right configuration"
     pixel_rule = "nearest"
     reference_image = 0
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -26,5 +26,3 @@ class Localize(ChoiceTask):
         # which quadrant each option names, for the pixel baseline
         conv.meta["option_quadrants"] = {k: parse_direction(v).value for k, v in texts.items()}
         return conv
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

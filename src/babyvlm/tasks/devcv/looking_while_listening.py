@@ -98,5 +98,3 @@ class LookingWhileListening(Task):
 
     def chance(self, items: list[Item]) -> dict[str, float | None]:
         return dict(WINOGROUND_CHANCE)
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -176,5 +176,3 @@ class Memory(Task):
             adj.append(np.mean([np.prod([p[r] for r in rounds]) for rounds in s.learned.values() if rounds]))
         return {"acc_learning": float(np.mean(learn)), "acc_testing_raw": float(np.mean(raw)),
                 "acc_testing_adjusted": float(np.mean(adj))}
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -15,5 +15,3 @@ class PictureVocabulary(ChoiceTask):
     leaderboard_id = "baby_pv"
     description = "Picture vocabulary: which of four images the word names"
     pixel_rule = "busiest"  # no reference image: the busiest crop exposes size/clutter biases of the targets
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -16,5 +16,3 @@ class SpatialDetails(ChoiceTask):
     description = "Spatial details: which frame contains exactly the reference object"
     pixel_rule = "nearest"
     reference_image = 0
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -14,5 +14,3 @@ class Subitizing(NumberTask):
     leaderboard_id = "baby_subitizing"
     description = "Subitizing: how many (1-4) objects"
     answer_range = (1, 4)
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

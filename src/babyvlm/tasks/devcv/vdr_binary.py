@@ -17,5 +17,3 @@ class VDRBinary(DirectionTask):
     leaderboard_id = "baby_vdr_binary"
     description = "Visual delayed response (binary): which side the object leaves through"
     default_options = ("left", "right")
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

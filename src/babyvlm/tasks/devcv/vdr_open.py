@@ -15,5 +15,3 @@ class VDROpen(DirectionTask):
     folder = "vdr-open"
     leaderboard_id = "baby_vdr_open"
     description = "Visual delayed response (open): which of 8 directions the object leaves by"
-
-    # BUILDER HOOK (issue 6): def build(self, frames, rng, **options) -> list[Item]

@@ -16,8 +16,9 @@ from PIL import Image, ImageEnhance, ImageOps
 
 from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
-from babyvlm.devcv.builder.context import LETTERS, TaskContext, TaskResult
+from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.tasks.picture_vocabulary import WordCycle
+from babyvlm.tasks.base import LETTERS  # the letters the task reads back
 
 PROMPT = "<image> Which of the following is the same as this? Answer with a number. (A) <image> (B) <image> (C) <image>"
 N_OPTIONS = 3

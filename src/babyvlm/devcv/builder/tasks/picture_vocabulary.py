@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
-from babyvlm.devcv.builder.context import LETTERS, ORDINALS, TaskContext, TaskResult
+from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.distractors import DistractorPicker
+from babyvlm.tasks.base import LETTERS, ORDINAL_WORDS  # what the task reads back
 
 N_OPTIONS = 4
 CANDIDATES = 3
 
 
 def prompt(word: str) -> str:
-    opts = " ".join(f"({LETTERS[i]}) the {ORDINALS[i]} image" for i in range(N_OPTIONS))
+    opts = " ".join(f"({LETTERS[i]}) the {ORDINAL_WORDS[i]} image" for i in range(N_OPTIONS))
     return "<image>" * N_OPTIONS + f"\n Touch the image of '{word}' {opts}."
 
 

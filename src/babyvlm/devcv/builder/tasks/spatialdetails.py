@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
-from babyvlm.devcv.builder.context import LETTERS, TaskContext, TaskResult
+from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.tasks.picture_vocabulary import WordCycle
+from babyvlm.tasks.base import LETTERS  # the letters the task reads back
 
 PROMPT = ("<image> Which of the following contains exactly this object? (A) <image> (B) <image> (C) <image>. "
           "Pay attention to details and give only a letter A-C.")
