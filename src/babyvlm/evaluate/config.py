@@ -13,6 +13,7 @@ class HFConfig:
     dtype: str = "auto"  # auto (bf16 on CUDA, else fp32) | float32 | bfloat16 | float16
     image_cache: int = 512  # preprocessed images kept in memory (0: the processor on every image every call)
     prefix_cache: bool = True  # memory: keep the key-value cache from round to round (false: re-run every round)
+    inline_images: bool = False  # keep images at their <image> places where the chat template would move them
 
 
 @dataclass

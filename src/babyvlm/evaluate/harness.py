@@ -308,7 +308,7 @@ def fit_run(adapter: ModelAdapter, data: Path | None, cfg: EvalConfig, out: Path
 def adapter_options(cfg: EvalConfig, out: Path, api_key: str | None) -> AdapterOptions:
     return AdapterOptions(
         batch_size=cfg.batch_size, seed=cfg.seed, device=cfg.hf.device, dtype=cfg.hf.dtype,
-        image_cache=cfg.hf.image_cache, prefix_cache=cfg.hf.prefix_cache,
+        image_cache=cfg.hf.image_cache, prefix_cache=cfg.hf.prefix_cache, inline_images=cfg.hf.inline_images,
         api_base=cfg.api.base_url, api_key=api_key, concurrency=cfg.api.concurrency, timeout=cfg.api.timeout,
         max_retries=cfg.api.max_retries, backoff=cfg.api.backoff,
         cache_dir=cfg.api.cache_dir or str(out / "cache" / "api"),

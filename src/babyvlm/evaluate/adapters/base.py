@@ -54,6 +54,7 @@ class AdapterOptions:
     max_images: int = 32  # openai: images per request (the earliest beyond it are replaced by a note; 0: all)
     max_image_side: int = 512  # openai: larger images are downscaled to this longer side (0: as they are)
     prefix_cache: bool = True  # hf: multi-round tasks reuse the key-value cache from round to round
+    inline_images: bool = False  # hf: images stay at their <image> places where the chat template moves them
 
 
 class ModelAdapter:

@@ -27,14 +27,20 @@ threads (`hf_inputs.ModelInputs`, checked against the processor's own output on 
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from pathlib import Path
 from typing import Any
 
 from babyvlm.errors import InputError
 from babyvlm.evaluate.adapters.base import AdapterOptions, ModelAdapter
 from babyvlm.evaluate.adapters.hf_inputs import ModelInputs
+from babyvlm.evaluate.adapters.hf_load import PROCESSOR_SUFFIX, load_model, load_processor, model_type
+from babyvlm.evaluate.adapters.hf_placement import MOVED, inline_messages, probe
 from babyvlm.evaluate.adapters.hf_rounds import RoundCache
 from babyvlm.tasks.conversation import Conversation, assistant_turn
+
+log = logging.getLogger("babyvlm")
 
 
 def _device(name: str):
@@ -64,8 +70,6 @@ def _dtype(name: str, device):
 
 class HFAdapter(ModelAdapter):
     def __init__(self, path: str | Path, options: AdapterOptions | None = None, *, model: Any = None, processor: Any = None):
-        from transformers import AutoModelForImageTextToText, AutoProcessor
-
         options = options or AdapterOptions()
         self.path = Path(path)
         self.name = f"hf:{path}"
@@ -75,17 +79,31 @@ class HFAdapter(ModelAdapter):
         if processor is None or model is None:
             if not self.path.is_dir():
                 raise InputError(f"hf:{path}: not a folder (give a local model directory)")
-            try:
-                processor = AutoProcessor.from_pretrained(self.path, local_files_only=True)
-                model = AutoModelForImageTextToText.from_pretrained(self.path, dtype=self.dtype, local_files_only=True)
-            except (OSError, ValueError) as e:
-                raise InputError(f"hf:{path}: cannot load model/processor ({str(e).splitlines()[0]})") from None
+            processor = load_processor(self.path)
+            model = load_model(self.path, self.dtype)
         self.processor = processor
         self.tokenizer = getattr(processor, "tokenizer", processor)
         if getattr(processor, "chat_template", None) is None and getattr(self.tokenizer, "chat_template", None) is None:
             raise InputError(f"hf:{path}: the processor has no chat template")
+        self.family = model_type(self.path) if self.path.is_dir() else ""
+        # text the processor appends to every prompt (PaliGemma: a newline): not the continuation's
+        self.processor_suffix = PROCESSOR_SUFFIX.get(self.family, "")
+        self.suffix_tokens = (len(self.tokenizer(self.processor_suffix, add_special_tokens=False)["input_ids"])
+                              if self.processor_suffix else 0)
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
+        self.image_token = getattr(processor, "image_token", "<image>")
+        self.inline = False
+        self.placement = probe(self.render, self.image_token)
+        if self.placement == MOVED:
+            if options.inline_images:
+                self.inline = True
+                log.info("hf: %s's chat template moves images away from their <image> places; keeping them "
+                         "inline (hf.inline_images)", path)
+            else:
+                log.warning("hf: %s's chat template moves every image before its turn's text, so '(A) <image> "
+                            "(B) <image>' reaches the model as '(A) (B)' after both images; --set "
+                            "hf.inline_images=true keeps them in place (docs/evaluate.md)", path)
         self.model = model.to(self.device).eval()
         self.inputs = ModelInputs(processor, self.tokenizer, cache_size=options.image_cache)
         self.rounds = RoundCache(self) if options.prefix_cache else None
@@ -93,11 +111,17 @@ class HFAdapter(ModelAdapter):
     def cache_id(self) -> str:
         # the folder and its weights' modification time: a retrained checkpoint is a new model
         stamp = max((p.stat().st_mtime_ns for p in self.path.glob("*.safetensors")), default=0) if self.path.is_dir() else 0
-        return f"hf:{self.path.resolve() if self.path.exists() else self.path}:{stamp}:{self.dtype}"
+        inline = ":inline" if self.inline else ""
+        return f"hf:{self.path.resolve() if self.path.exists() else self.path}:{stamp}:{self.dtype}{inline}"
 
     # ------------------------------------------------------------------ rendering
+    def messages(self, conv: Conversation, extra: list | None = None) -> list:
+        """The chat messages the template renders (images as inline text with hf.inline_images)."""
+        messages = conv.with_system() + list(extra or [])
+        return inline_messages(messages, self.image_token) if getattr(self, "inline", False) else messages
+
     def render(self, conv: Conversation, *, generation_prompt: bool = True) -> str:
-        return self.processor.apply_chat_template(conv.with_system(), add_generation_prompt=generation_prompt,
+        return self.processor.apply_chat_template(self.messages(conv), add_generation_prompt=generation_prompt,
                                                   tokenize=False)
 
     def _encode(self, texts: list[str], refs: list[list[Any]], padding_side: str, *, with_images: bool = True):
@@ -115,7 +139,7 @@ class HFAdapter(ModelAdapter):
     def generate(self, conversations: list[Conversation], max_new_tokens: int = 16) -> list[str]:
         import torch
 
-        with torch.inference_mode():
+        with torch.inference_mode(), self._one_line("generate"):
             if self.rounds is not None and conversations and all("session" in c.meta for c in conversations):
                 replies = self.rounds.generate(conversations, max_new_tokens)
                 if replies is not None:
@@ -137,7 +161,7 @@ class HFAdapter(ModelAdapter):
 
     def _split(self, conv: Conversation, continuation: str) -> tuple[str, str]:
         """(prefix, prefix + continuation) as the chat template renders the continuation as the reply."""
-        full = self.processor.apply_chat_template(conv.with_system() + [assistant_turn(continuation)],
+        full = self.processor.apply_chat_template(self.messages(conv, [assistant_turn(continuation)]),
                                                   add_generation_prompt=False, tokenize=False)
         at = full.rfind(continuation) if continuation else -1
         if at >= 0:
@@ -147,13 +171,27 @@ class HFAdapter(ModelAdapter):
             text = prefix + continuation
         # a space before the reply belongs to the reply's first token in byte-level BPE ("ASSISTANT:" + " seven"),
         # so the prefix ends before it and the space is scored with the continuation
-        return prefix.rstrip(" "), text
+        prefix = prefix.rstrip(" ")
+        if self.processor_suffix and prefix.endswith(self.processor_suffix):
+            prefix = prefix[: -len(self.processor_suffix)]  # the processor adds it back
+        return prefix, text
 
     def loglikelihood(self, requests: list[tuple[Conversation, str]]) -> list[tuple[float, int]]:
         import torch
 
-        with torch.inference_mode():
+        with torch.inference_mode(), self._one_line("loglikelihood"):
             return self._loglikelihood(requests)
+
+    @contextlib.contextmanager
+    def _one_line(self, what: str):
+        """A model that fails on its inputs is one line for the user (the traceback at debug level)."""
+        try:
+            yield
+        except (RuntimeError, ValueError, TypeError, IndexError, KeyError) as e:
+            log.debug("%s failed", what, exc_info=True)
+            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            raise InputError(f"{self.name} ({self.family or 'model'}): {what} failed: {type(e).__name__}: "
+                             f"{first}"[:300] + " (babyvlm -v shows the traceback)") from None
 
     def _loglikelihood(self, requests: list[tuple[Conversation, str]]) -> list[tuple[float, int]]:
         import torch
@@ -168,7 +206,11 @@ class HFAdapter(ModelAdapter):
             logits = self.model(**full).logits.float()
             logprobs = torch.log_softmax(logits, dim=-1)
             for k, i in enumerate(idx):
-                ids = full["input_ids"][k][full["attention_mask"][k].bool()]
+                valid = full["attention_mask"][k].bool()
+                ids = full["input_ids"][k][valid]
+                # where the row's tokens start: 0 when right-padded, as asked; some processors
+                # (InternVL) pad on the left whatever the tokenizer says
+                start = int(valid.nonzero()[0])
                 pids = pre["input_ids"][k][pre["attention_mask"][k].bool()]
                 n_common = 0
                 for a, b in zip(pids.tolist(), ids.tolist()):
@@ -176,9 +218,9 @@ class HFAdapter(ModelAdapter):
                         break
                     n_common += 1
                 n_common = max(n_common, 1)  # the first token has no prediction to score
-                target = ids[n_common:]
-                # right padding: position t predicts token t + 1
-                lp = logprobs[k, n_common - 1: len(ids) - 1].gather(1, target[:, None]).sum()
+                target = ids[n_common: len(ids) - self.suffix_tokens]
+                # position t predicts token t + 1
+                lp = logprobs[k, start + n_common - 1: start + n_common - 1 + len(target)].gather(1, target[:, None]).sum()
                 out[i] = (float(lp), int(len(target)))
         return out
 

@@ -10,9 +10,16 @@ task sends every earlier image again each round. `ModelInputs` builds the same t
   once per image size from the processor itself) and the texts are tokenized in one call;
 - the image tensors are concatenated in the order of the images.
 
-The first batch is also encoded by the processor itself and the two are compared tensor by tensor;
-if anything differs (a processor that adds inputs of its own, tiles images, ...) the fast path is
-switched off for good and the processor is used as it is. `cache_size=0` always uses the processor.
+The fast path only ever returns what the processor itself would, else the processor is used:
+
+- a batch whose images' tensors differ in shape (any-resolution tiles: LLaVA-NeXT, OneVision,
+  Idefics3, SmolVLM give each image its own number of tiles, and the processor pads them to the
+  batch) is handed to the processor;
+- each new shape of image tensors is checked once against the processor's own output, tensor by
+  tensor; if anything differs (a processor that adds inputs of its own, moves `<image>`, inserts
+  tokens around it, ...) the fast path is switched off for good;
+- any error inside the fast path switches it off too (logged once), and the batch goes to the
+  processor. `cache_size=0` always uses the processor.
 """
 
 from __future__ import annotations
@@ -38,18 +45,29 @@ class ModelInputs:
         self.state = "unverified" if cache_size > 0 and hasattr(processor, "image_processor") else "off"
         self._images: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._tokens_per_size: dict[tuple[int, int], int] = {}
+        self._verified: set[tuple] = set()  # shapes of image tensors checked against the processor
         self._pool = ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 1))
 
     # ------------------------------------------------------------------ the processor as it is
     def slow(self, texts: list[str], refs: list[list[ImageRef]], **_: Any) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"text": texts, "return_tensors": "pt", "padding": True}
+        # the side set on the tokenizer, said explicitly: some processors (InternVL) default to their own
+        kwargs: dict[str, Any] = {"text": texts, "return_tensors": "pt", "padding": True,
+                                  "padding_side": self.tokenizer.padding_side}
         if any(refs):
             if not all(refs):
                 from babyvlm.errors import InputError
 
                 raise InputError("a batch mixes conversations with and without images")
             kwargs["images"] = [[r.pil() for r in rs] for rs in refs]
-        return dict(self.processor(**kwargs))
+        try:
+            return dict(self.processor(**kwargs))
+        except (RuntimeError, ValueError, TypeError, IndexError, KeyError) as e:
+            from babyvlm.errors import InputError
+
+            log.debug("processor failed", exc_info=True)
+            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            raise InputError(f"{type(self.processor).__name__} failed on a batch of {len(texts)}: "
+                             f"{type(e).__name__}: {first}"[:300] + " (babyvlm -v shows the traceback)") from None
 
     # ------------------------------------------------------------------ from parts
     def _process(self, ref: ImageRef) -> dict[str, Any]:
@@ -76,11 +94,17 @@ class ModelInputs:
             self._images.popitem(last=False)
         return out
 
-    def fast(self, texts: list[str], refs: list[list[ImageRef]], *, with_images: bool = True) -> dict[str, Any] | None:
+    def fast(self, texts: list[str], refs: list[list[ImageRef]], *,
+             with_images: bool = True) -> tuple[dict[str, Any], tuple] | None:
+        """(inputs, shape signature) built from cached parts, or None where the parts cannot make
+        the processor's output (a text whose `<image>` count differs, images of unequal shapes)."""
         import torch
 
         flat = [r for rs in refs for r in rs]
         parts = self._get(flat) if flat else []
+        shapes = {tuple((k, tuple(v.shape[1:])) for k, v in sorted(p["tensors"].items())) for p in parts}
+        if len(shapes) > 1:
+            return None  # tiles or sizes differ: the processor pads them its own way
         expanded, pos = [], 0
         for text, rs in zip(texts, refs):
             pieces = text.split(self.image_token)
@@ -95,24 +119,35 @@ class ModelInputs:
         if with_images and parts:
             for key in parts[0]["tensors"]:
                 enc[key] = torch.cat([p["tensors"][key] for p in parts], dim=0)
-        return enc
+        return enc, next(iter(shapes), ())
 
     # ------------------------------------------------------------------
     def __call__(self, texts: list[str], refs: list[list[ImageRef]], *, with_images: bool = True) -> dict[str, Any]:
         if self.state == "off" or not any(refs):
             return self.slow(texts, refs, with_images=with_images)
-        fast = self.fast(texts, refs, with_images=with_images or self.state == "unverified")
-        if self.state == "unverified":
+        try:
+            built = self.fast(texts, refs, with_images=True)
+        except Exception as e:  # noqa: BLE001 - whatever breaks here, the processor still knows how
+            self._switch_off(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:200])
+            return self.slow(texts, refs, with_images=with_images)
+        if built is None:
+            return self.slow(texts, refs, with_images=with_images)
+        fast, signature = built
+        if signature not in self._verified:
             ref = self.slow(texts, refs)
-            if fast is not None and _same(fast, ref):
+            if _same(fast, ref):
+                self._verified.add(signature)
                 self.state = "on"
             else:
-                self.state = "off"
-                log.info("model inputs: the processor's own output differs from the cached path; using the processor")
+                self._switch_off("the processor's own output differs from the cached path")
             return ref
-        if fast is None:
-            return self.slow(texts, refs, with_images=with_images)
+        if not with_images:
+            fast = {k: v for k, v in fast.items() if k in ("input_ids", "attention_mask")}
         return fast
+
+    def _switch_off(self, why: str) -> None:
+        self.state = "off"
+        log.info("model inputs: %s; using the processor for every batch", why)
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)
