@@ -130,3 +130,24 @@ def merge_cmd(parts: tuple[Path, ...], out: Path, allow_missing: bool) -> None:
     click.echo(f"merged {stats['sessions']['total']} sessions: train {c['train']['mix_format']} samples, "
                f"val {c['val']['mix_format']} samples")
     echo_written("pretraining set", out)
+
+
+@command.command("export")
+@click.argument("set_dir", type=EXISTING_DIR)
+@out_option()
+@click.option("--formats", default="single_image,video,interleaved,mix_format", show_default=True,
+              help="Comma-separated formats to export.")
+def export_cmd(set_dir: Path, out: Path, formats: str) -> None:
+    """Export a pretraining set as Parquet for Hugging Face datasets (a list of images per sample).
+
+    \b
+    Example:
+      babyvlm pretrain export runs/pretrain --out runs/pretrain-hf
+      python -c "import datasets; print(datasets.load_dataset('runs/pretrain-hf', 'video'))"
+    """
+    from babyvlm.pretrain.export import export_parquet
+
+    counts = export_parquet(set_dir, out, formats=tuple(f.strip() for f in formats.split(",") if f.strip()))
+    for fmt, splits in counts.items():
+        click.echo(f"  {fmt}: " + ", ".join(f"{s} {n}" for s, n in splits.items()))
+    echo_written("parquet export", out)
