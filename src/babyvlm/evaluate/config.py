@@ -50,7 +50,7 @@ class EvalConfig:
     aliases: dict[str, str] = field(default_factory=dict)  # folder / file name -> task, added to the alias table
     image_ablation: bool = False  # also run the model with every image blanked (adapters/ablation.py)
     fit_split: str = ""  # also score the model on this split's first fit_limit items per task (e.g. train)
-    fit_limit: int = 100
+    fit_limit: int = 100  # 0: every item of the fit split
     hf: HFConfig = field(default_factory=HFConfig)
     api: APIConfig = field(default_factory=APIConfig)
 
@@ -59,6 +59,8 @@ def check_config(cfg: EvalConfig) -> None:
     """One-line reasons for values that would make the counts wrong or the run meaningless."""
     if cfg.limit is not None and cfg.limit < 1:
         raise InputError(f"limit {cfg.limit}: must be at least 1 (leave it out for all items)")
+    if cfg.fit_limit < 0:
+        raise InputError(f"fit_limit {cfg.fit_limit}: must be 0 (every item of the fit split) or more")
     if cfg.bootstrap < 0:
         raise InputError(f"bootstrap {cfg.bootstrap}: must be 0 (no intervals) or more resamples")
     if cfg.batch_size < 1:

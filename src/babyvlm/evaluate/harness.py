@@ -289,15 +289,17 @@ def overall_of(run: ModelRun, tasks: list[TaskData]) -> MetricValue | None:
     return overall(prim) if prim else None
 
 
-def fit_run(adapter: ModelAdapter, data: Path | None, cfg: EvalConfig, out: Path) -> dict[str, Any]:
-    """The model on the first `fit_limit` items of each DevCV task of another split (its training items):
-    {task: {split, n_items, primary, metric}}, beside the evaluated split in the report."""
-    if data is None or cfg.fit_split == cfg.split:
+def fit_run(adapter: ModelAdapter, data: Path | None, cfg: EvalConfig, out: Path,
+            evaluated: list[TaskData]) -> dict[str, Any]:
+    """The model on the first `fit_limit` items of each evaluated DevCV task in another split (its
+    training items): {task: {split, n_items, primary, metric}}, beside the evaluated split in the report."""
+    names = [td.task.name for td in evaluated if td.task.suite == "devcv"]
+    if data is None or cfg.fit_split == cfg.split or not names:
         return {}
     if not (Path(data) / cfg.fit_split).is_dir():
         raise InputError(f"--fit-split {cfg.fit_split}: no folder {Path(data) / cfg.fit_split} (the builder's "
                          "DIR/<split>/<task> layout is needed)")
-    fcfg = dataclasses.replace(cfg, split=cfg.fit_split, limit=cfg.fit_limit, tasks="devcv")
+    fcfg = dataclasses.replace(cfg, split=cfg.fit_split, limit=cfg.fit_limit or None, tasks=",".join(names))
     tasks, _ = load_tasks(find_tasks(fcfg, data, None), fcfg, RejectLog(out / "fit" / "rejects.jsonl"))
     run = run_model(adapter, tasks, fcfg, out / "fit", out / "fit")
     return {td.task.name: {"split": cfg.fit_split, "n_items": len(td.items), "primary": td.task.primary,
@@ -369,7 +371,7 @@ def evaluate(
             blank = BlankImages(main)
             runs[blank.name] = run_model(blank, tasks, cfg, out, out / "ablation" / "no_images")
         if cfg.fit_split:
-            fit = fit_run(main, data, cfg, out)
+            fit = fit_run(main, data, cfg, out, tasks)
     finally:
         main.close()
     for name in cfg.baselines:
