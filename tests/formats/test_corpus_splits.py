@@ -37,12 +37,14 @@ def test_written_once_then_reused_as_it_is(tmp_path, caplog):
     assert doc["counts"] == {"train": 14, "val": 3, "test": 7}
     before, stamp = path.read_bytes(), path.stat().st_mtime_ns
     # the same request again: the same file, untouched, and nothing to warn about
+    caplog.clear()  # an earlier test may have left the babyvlm logger at INFO (the write is logged)
     with caplog.at_level(logging.WARNING, logger="babyvlm"):
         again = corpus_splits(tmp_path, SESSIONS, seed=0, fractions=DEFAULT_FRACTIONS)
     assert again.split_of == cs.split_of and not caplog.records
     # the same inputs elsewhere give byte-identical files
     assert corpus_splits(tmp_path / "b", SESSIONS, seed=0).path.read_bytes() == before
     # another seed is told the corpus's split wins, in one line; the file stays as it is
+    caplog.clear()
     with caplog.at_level(logging.WARNING, logger="babyvlm"):
         other = corpus_splits(tmp_path, SESSIONS, seed=7)
     assert other.split_of == cs.split_of and other.seed == 0
@@ -54,6 +56,7 @@ def test_written_once_then_reused_as_it_is(tmp_path, caplog):
 
 def test_other_fractions_warn_and_the_corpus_split_wins(tmp_path, caplog):
     cs = corpus_splits(tmp_path, SESSIONS, seed=0)
+    caplog.clear()
     with caplog.at_level(logging.WARNING, logger="babyvlm"):
         other = corpus_splits(tmp_path, SESSIONS, seed=0, fractions={"train": 0.5, "val": 0.0, "test": 0.5})
     assert other.split_of == cs.split_of

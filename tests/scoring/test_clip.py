@@ -62,9 +62,12 @@ def test_clip_scores_are_the_models_cosine_similarities(tiny_clip):
 def test_clip_in_a_pretraining_build(tiny_clip, tiny_corpus, tmp_path):
     from babyvlm.pretrain.build import build
     from babyvlm.pretrain.check import check_set
-    from babyvlm.pretrain.config import PretrainConfig, ScorerSpec
+    from babyvlm.pretrain.config import FilterConfig, PretrainConfig, ScorerSpec
 
-    cfg = PretrainConfig(scorer=ScorerSpec(name=f"clip:{tiny_clip}"))
+    # a random CLIP's video scores are arbitrary: keep the best half of the clips so that the set is not
+    # empty (an empty build is an error), and the image filter runs at the paper's CLIP threshold
+    cfg = PretrainConfig(scorer=ScorerSpec(name=f"clip:{tiny_clip}"),
+                         video_filter=FilterConfig(mode="keep_fraction", keep_fraction=0.5))
     res = build(tiny_corpus, tmp_path / "set", cfg)
     assert res.stats["scorer"]["kind"] == "clip"
     assert res.stats["filters"]["image"]["threshold"] == 0.2
