@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from babyvlm.evaluate.config import EvalConfig
 from babyvlm.evaluate.harness import evaluate
@@ -48,11 +50,18 @@ def test_fit_split_scores_training_items_beside_the_test_split(devcv_root, tmp_p
     data = tmp_path / "devcv"
     for split in ("train", "test"):
         shutil.copytree(devcv_root / "count", data / split / "count")
-    res = evaluate("random", data, tmp_path / "o",
-                   EvalConfig(tasks="count", baselines=[], bootstrap=20, plot=False, fit_split="train", fit_limit=3))
+    # the train split's first gold marked as the only right answer: the fit score is exactly computable
+    train = json.loads((data / "train" / "count" / "data.json").read_text())
+    first_gold = train[0]["conversations"][1]["value"]
+    expected = sum(it["conversations"][1]["value"] == first_gold for it in train[:3]) / 3
+    model = CannedAdapter(lambda conv: first_gold, name="constant")
+    res = evaluate("constant", data, tmp_path / "o",
+                   EvalConfig(tasks="count", baselines=[], bootstrap=20, plot=False, fit_split="train", fit_limit=3),
+                   adapter=model)
     fit = res["fit"]["count"]
     assert fit["split"] == "train" and fit["n_items"] == 3
-    assert 0 <= fit["metric"]["value"] <= 1
+    assert fit["metric"]["value"] == pytest.approx(expected) and expected > 0
+    assert len(read_jsonl(tmp_path / "o" / "fit" / "samples_count.jsonl")) == 3
     assert res["tasks"]["count"]["n_items"] == 5  # the evaluated split is untouched
     report = (tmp_path / "o" / "report.md").read_text()
     assert "Fit versus generalisation" in report

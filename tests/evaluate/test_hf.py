@@ -135,23 +135,22 @@ def test_cached_inputs_equal_the_processor(adapter):
 def test_memory_prefix_cache_replies_equal_rerunning_every_round(tiny_llava, devcv_root):
     """The key-value cache kept from round to round gives the replies of re-running every round."""
     from babyvlm.evaluate.adapters.hf import HFAdapter
+    from babyvlm.evaluate.harness import play_rounds
     from babyvlm.tasks.devcv import DEVCV_TASKS
 
     task = DEVCV_TASKS["memory"]()
+    items = task.load(devcv_root / "memory")[:3]
     replies = {}
     for prefix in (True, False):
         a = HFAdapter(tiny_llava, AdapterOptions(batch_size=4, device="cpu", dtype="float32", prefix_cache=prefix))
-        items = task.load(devcv_root / "memory")[:3]
-        out = {i.id: [] for i in items}
-        for r in range(task.n_rounds(items[0])):
-            convs = [task.round_conversation(i, r, out[i.id]) for i in items]
-            for i, c in zip(items, convs):
-                c.meta.update(session=i.id, last_round=r == task.n_rounds(i) - 1)
-            for i, reply in zip(items, a.generate(convs, 3)):
-                out[i.id].append(reply)
-            if prefix and r == 1:
-                assert a.rounds.state is not None and len(a.rounds.state.sessions) == 3  # cache kept
-        replies[prefix] = out
+        cached = []  # items in the adapter's key-value cache after each round
+
+        def after_round(r, a=a, cached=cached):
+            state = a.rounds.state if a.rounds is not None else None  # no rounds object without the cache
+            cached.append(len(state.sessions) if state is not None else 0)
+
+        replies[prefix] = play_rounds(a, task, items, 3, after_round=after_round)
         if prefix:
+            assert cached[1] == 3  # kept from round to round
             assert a.rounds.state is None  # dropped after the last round
     assert replies[True] == replies[False]

@@ -226,19 +226,12 @@ def test_moved_images_warn_once_and_inline_images_keeps_them(family_dir, caplog,
 @pytest.mark.parametrize("family", [pytest.param("internvl", marks=pytest.mark.slow), "llava_next"])
 def test_memory_rounds_equal_rerunning_every_round(family, family_dir, devcv_root):
     """Multi-round: the prefix cache (where the family's inputs allow it) gives the replies of re-running."""
+    from babyvlm.evaluate.harness import play_rounds
     from babyvlm.tasks.devcv import DEVCV_TASKS
 
     task = DEVCV_TASKS["memory"]()
     items = task.load(devcv_root / "memory")[:2]
     replies = {}
     for prefix in (True, False):
-        a = _adapter(family_dir(family), batch_size=4, prefix_cache=prefix)
-        out = {i.id: [] for i in items}
-        for r in range(task.n_rounds(items[0])):
-            convs = [task.round_conversation(i, r, out[i.id]) for i in items]
-            for i, c in zip(items, convs):
-                c.meta.update(session=i.id, last_round=r == task.n_rounds(i) - 1)
-            for i, reply in zip(items, a.generate(convs, 2)):
-                out[i.id].append(reply)
-        replies[prefix] = out
+        replies[prefix] = play_rounds(_adapter(family_dir(family), batch_size=4, prefix_cache=prefix), task, items, 2)
     assert replies[True] == replies[False]

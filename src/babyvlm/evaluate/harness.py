@@ -23,7 +23,7 @@ import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,6 +214,25 @@ def _chunks(seq: list[Any], n: int) -> Iterator[list[Any]]:
         yield seq[i: i + max(1, n)]
 
 
+def play_rounds(adapter: ModelAdapter, task: Task, items: list[Item], max_new: int, *,
+                prepare: Callable[[Any], Any] = lambda conv: conv,
+                after_round: Callable[[int], None] | None = None) -> dict[str, list[str]]:
+    """A multi-round task's items in lockstep, each conversation holding the model's own earlier replies:
+    {item id: replies}. Every conversation says which item it continues and whether its round is the last
+    (`meta` session / last_round), for adapters that keep a key-value cache per item."""
+    replies: dict[str, list[str]] = {item.id: [] for item in items}
+    for r in range(max((task.n_rounds(item) for item in items), default=0)):
+        active = [item for item in items if r < task.n_rounds(item)]
+        convs = [prepare(task.round_conversation(item, r, replies[item.id])) for item in active]
+        for item, conv in zip(active, convs):
+            conv.meta.update(session=f"{task.name}:{item.id}", last_round=r == task.n_rounds(item) - 1)
+        for item, reply in zip(active, adapter.generate(convs, max_new)):
+            replies[item.id].append(reply)
+        if after_round is not None:
+            after_round(r)
+    return replies
+
+
 def run_task(adapter: ModelAdapter, td: TaskData, cfg: EvalConfig, cache: ItemCache) -> dict[str, Any]:
     """Outputs for every item of a task ({item id: output}), computing only those not cached."""
     task = td.task
@@ -230,14 +249,7 @@ def run_task(adapter: ModelAdapter, td: TaskData, cfg: EvalConfig, cache: ItemCa
                 convs = [dress(task.conversation(item), task, cfg) for item in group]
                 outputs: list[Any] = adapter.generate(convs, max_new)
             elif task.kind == "multiround":
-                replies: dict[str, list[str]] = {item.id: [] for item in group}
-                for r in range(max(task.n_rounds(item) for item in group)):
-                    active = [item for item in group if r < task.n_rounds(item)]
-                    convs = [dress(task.round_conversation(item, r, replies[item.id]), task, cfg) for item in active]
-                    for item, conv in zip(active, convs):  # for adapters that keep a key-value cache per item
-                        conv.meta.update(session=f"{task.name}:{item.id}", last_round=r == task.n_rounds(item) - 1)
-                    for item, reply in zip(active, adapter.generate(convs, max_new)):
-                        replies[item.id].append(reply)
+                replies = play_rounds(adapter, task, group, max_new, prepare=lambda c: dress(c, task, cfg))
                 outputs = [replies[item.id] for item in group]
             elif task.kind == "loglikelihood":
                 reqs = [[(dress(c, task, cfg), cont) for c, cont in task.requests(item)] for item in group]

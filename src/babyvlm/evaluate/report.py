@@ -40,7 +40,7 @@ def fit_table(results: dict[str, Any]) -> list[str]:
         rows.append([tname, f["primary"], str(f["n_items"]), cell(f["metric"]), cell(test), chance])
     header = ["task", "metric", f"n ({split})", f"`{model}` on {split} (fit)",
               f"on {results['config']['split']} (generalisation)", "chance"]
-    return [f"## Fit versus generalisation ({split} split)", ""] + _table(header, rows)
+    return _table(header, rows)
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -84,7 +84,8 @@ def markdown(results: dict[str, Any]) -> str:
             lines += ["METEOR here matches exact words and Porter stems only (no WordNet synonyms offline); "
                       "published METEOR values with WordNet can only be higher for the same captions.", ""]
     if results.get("fit"):
-        lines += fit_table(results) + [""]
+        split = next(iter(results["fit"].values()))["split"]
+        lines += [f"## Fit versus generalisation ({split} split)", ""] + fit_table(results) + [""]
     if results.get("not_run"):
         lines.append("Not run (found, but no scorable item; not counted as a zero): "
                      + "; ".join(f"`{k}` ({v})" for k, v in results["not_run"].items()) + ".")

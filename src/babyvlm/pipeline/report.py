@@ -70,20 +70,6 @@ def results_table(results: dict[str, Any], model: str) -> list[str]:
     return lines
 
 
-def fit_table(results: dict[str, Any], model: str) -> list[str]:
-    """The model on its own training items next to the test split, per task."""
-    fit = results.get("fit") or {}
-    if not fit:
-        return []
-    lines = ["| task | chance | training items (fit) | test split (generalisation) |", "|---|---|---|---|"]
-    for name, f in fit.items():
-        t = results["tasks"].get(name) or {}
-        test = ((t.get("models", {}).get(model) or {}).get("metrics") or {}).get(f["primary"])
-        lines.append(f"| {name} (n={f['n_items']}) | {_pct((t.get('chance') or {}).get(f['primary']))} | "
-                     f"{_cell(f['metric'])} | {_cell(test)} |")
-    return lines
-
-
 def ablation_table(out: Path, results: dict[str, Any], model: str) -> list[str]:
     """Full pipeline against each pretraining ablation that ran (OUT/ablations/<variant>/eval)."""
     from babyvlm.pipeline.ablations import ABLATIONS
@@ -219,11 +205,12 @@ def write_demo_report(out: Path, cfg, timings: dict[str, float]) -> Path:
                   "question; `model, no images` is the same model with every image replaced by a grey blank of "
                   "the same size (the question unchanged): a task the model clears by looking falls back to chance "
                   "there. Published human and model rows: [eval/report.md](eval/report.md).", ""]
-        fit = fit_table(results, model)
-        if fit:
+        if results.get("fit"):
+            from babyvlm.evaluate.report import fit_table
+
             lines += ["## Fit versus generalisation", "",
                       "The same model on the first items of each task's train split (items it was instruction-tuned "
-                      "on) beside the test split.", ""] + fit + [""]
+                      "on) beside the test split.", ""] + fit_table(results) + [""]
         abl = ablation_table(out, results, model)
         if abl:
             lines += ["## Does pretraining matter? (ablations)", "",

@@ -59,6 +59,15 @@ class ImageRef:
                 raise InputError(f"{self.path}: cannot decode image ({e})") from None
         return self._pil
 
+    def size(self) -> tuple[int, int]:
+        """(width, height), from the file's header when the pixels are not decoded yet."""
+        if self._pil is None:
+            from PIL import Image
+
+            with Image.open(self.path) as im:
+                return im.size
+        return self._pil.size
+
     def release(self) -> None:
         """Forget the decoded pixels (the path stays) so long runs do not hold every image."""
         if self.path is not None:

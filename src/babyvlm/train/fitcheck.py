@@ -103,10 +103,10 @@ def score_items(model_dir: str | Path, split_dir: str | Path) -> float:
             question = item["conversations"][0]["value"].replace("<image>", "").strip()
             messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": f" {question}"}]}]
             prompt = processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+            n_prompt = processor(text=prompt, images=[image], return_tensors="pt")["input_ids"].shape[1]
             scores = []
             for cand in ANSWERS[task]:
                 enc = processor(text=prompt + f" {cand}", images=[image], return_tensors="pt")
-                n_prompt = processor(text=prompt, images=[image], return_tensors="pt")["input_ids"].shape[1]
                 with torch.no_grad():
                     logits = model(**enc).logits[0].float()
                 ids = enc["input_ids"][0]

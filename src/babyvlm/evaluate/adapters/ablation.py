@@ -16,15 +16,6 @@ from babyvlm.tasks.conversation import Conversation, ImageRef
 BLANK_GREY = (128, 128, 128)  # the middle of the pixel range: zero after the usual (x - 0.5) / 0.5 scaling
 
 
-def _size(ref: ImageRef) -> tuple[int, int]:
-    if ref.path is not None and ref._pil is None:
-        from PIL import Image
-
-        with Image.open(ref.path) as im:  # reads the header only
-            return im.size
-    return ref.pil().size
-
-
 class BlankImages(ModelAdapter):
     def __init__(self, inner: ModelAdapter):
         self.inner = inner
@@ -46,7 +37,7 @@ class BlankImages(ModelAdapter):
         self.inner.begin_task(task, items, prior_items)
 
     def _blank(self, ref: ImageRef) -> ImageRef:
-        size = _size(ref)
+        size = ref.size()
         if size not in self._blanks:
             from PIL import Image
 
