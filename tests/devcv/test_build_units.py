@@ -11,6 +11,7 @@ from babyvlm.devcv.builder import numeracy as nm
 from babyvlm.devcv.builder.balance import AnswerBalancer, answer_counts
 from babyvlm.devcv.builder.lexicon import edit_distance, phonemes, phonological_distance
 from babyvlm.devcv.builder.vocab import Vocabulary, plural, singular
+from babyvlm.tasks import shortcuts as sc
 
 
 def test_vocabulary_maps_synonyms_plurals_and_counts_drops():
@@ -94,7 +95,7 @@ def test_cluster_copies_touch_but_never_overlap():
         arr = np.asarray(im).sum(axis=2) > 100
         assert arr.sum() == n * info["item_area"]  # all copies fully on the canvas, none overlapping
         # the set is one connected region at thumbnail scale (connectedness control)
-        assert ll.blob_count(ll.thumb(im)) == 1
+        assert sc.blobs(sc.thumb(im))[0] == 1
 
 
 def test_answer_balancer_spreads_answers_within_each_key():
@@ -124,13 +125,13 @@ def test_low_level_statistics():
     t = np.zeros((48, 48, 3), np.float32)
     t[2:10, 2:10] = 1.0  # a bright square top left
     t[30:40, 30:40] = 1.0
-    assert ll.blob_count(t) == 2
-    e = ll.quadrant_energy(t)
+    assert sc.blobs(t)[0] == 2
+    e = list(sc.quadrant_energy(t).values())
     assert e.index(max(e)) in (0, 3) and e[1] == 0 == e[2]
     frames = []
     for k in range(5):  # a square moving right
         f = np.zeros((48, 48, 3), np.float32)
         f[20:28, 5 + 8 * k:13 + 8 * k] = 1.0
         frames.append(f)
-    assert ll.motion_direction(frames, ["left", "right"]) == "right"
-    assert ll.nearest(frames[0], [frames[3], frames[0] * 0.9, frames[4]]) == 1
+    assert sc.motion_direction(frames, ["left", "right"]) == "right"
+    assert sc.tied_best(sc.nearest(frames[0], [frames[3], frames[0] * 0.9, frames[4]])) == [1]

@@ -74,18 +74,18 @@ class TaskContext:
 
     def thumb(self, ob: Observation, window: tuple[int, int, int, int], mirror: bool = False):
         """The low-level thumbnail of a crop, straight from the frame (cheaper than `crop` + `thumb`)."""
-        from babyvlm.devcv.builder import lowlevel as ll
+        from babyvlm.tasks import shortcuts as sc
 
-        t = ll.thumb(self.frame_image(ob).crop(window))
+        t = sc.thumb(self.frame_image(ob).crop(window))
         return t[:, ::-1] if mirror else t
 
     def path_thumb(self, path: str):
         """The low-level thumbnail of a whole frame (cached: frames recur across candidates)."""
-        from babyvlm.devcv.builder import lowlevel as ll
+        from babyvlm.tasks import shortcuts as sc
 
         cache = self.__dict__.setdefault("_path_thumbs", {})
         if path not in cache:
-            cache[path] = (ll.thumb(self.store.get(path)) * 255).round().astype("uint8")
+            cache[path] = (sc.thumb(self.store.get(path)) * 255).round().astype("uint8")
         return cache[path].astype("float32") / 255.0
 
     def pick(self, seq):

@@ -32,8 +32,8 @@ from collections import Counter
 from typing import Any
 
 from babyvlm.errors import InputError
-from babyvlm.evaluate import pixel_stats as px
 from babyvlm.evaluate.adapters.base import AdapterOptions, ModelAdapter
+from babyvlm.tasks import shortcuts as sc
 from babyvlm.tasks.conversation import Conversation
 
 
@@ -204,7 +204,7 @@ class PixelBaseline(Baseline):
         key = ref.fingerprint()
         t = self._thumbs.get(key)
         if t is None:
-            t = px.thumbnail(ref.pil())
+            t = sc.thumb(ref.pil())
             if len(self._thumbs) > 4096:
                 self._thumbs.clear()
             self._thumbs[key] = t
@@ -233,52 +233,47 @@ class PixelBaseline(Baseline):
         if not options:  # free text: the caption of the nearest other image
             if not self.gallery or not thumbs:
                 return ""
-            others = [(px.distance(thumbs[0], t), cap) for k, t, cap in self.gallery if k != m.get("item_id")]
+            others = [(sc.distance(thumbs[0], t), cap) for k, t, cap in self.gallery if k != m.get("item_id")]
             return min(others)[1] if others else ""
 
-        def pick(scores: dict[str, float], largest: bool = True) -> str:
-            if not scores:
-                return rng.choice(options)
-            best = max(scores.values()) if largest else min(scores.values())
-            tied = sorted(k for k, v in scores.items() if abs(v - best) <= 1e-12)
-            return tied[rng.randrange(len(tied))]
+        def pick(scores: dict[str, float]) -> str:
+            return sc.pick(scores, rng) if scores else rng.choice(options)
 
+        def by_option(rule_scores: list[float]) -> dict[str, float]:
+            return dict(zip(opt_images, rule_scores))
+
+        option_thumbs = [thumbs[i] for i in opt_images.values()]
         if rule == "nearest" and m.get("reference_image") is not None:
-            ref = thumbs[m["reference_image"]]
-            return pick({k: px.distance(ref, thumbs[i]) for k, i in opt_images.items()}, largest=False)
+            return pick(by_option(sc.nearest(thumbs[m["reference_image"]], option_thumbs)))
         if rule == "busiest" and opt_images:
-            return pick({k: px.clutter(thumbs[i]) for k, i in opt_images.items()})
+            return pick(by_option(sc.busiest(option_thumbs)))
         if rule == "quadrant":
-            energy = px.quadrant_energy(thumbs[0])
+            energy = sc.quadrant_energy(thumbs[0])
             quads = m.get("option_quadrants") or {}
             return pick({k: energy[q] for k, q in quads.items() if q in energy})
         if rule == "more_blobs" and opt_images:
-            stats = {k: px.blobs(thumbs[i]) for k, i in opt_images.items()}
-            return pick({k: n + 1e-3 * area for k, (n, area) in stats.items()})
+            return pick(by_option(sc.more_blobs(option_thumbs)))
         if rule == "blob_count":
-            n, _ = px.blobs(thumbs[0])
+            n = sc.blobs(thumbs[0])[0]
             if m.get("option_numbers"):  # lettered numbers: the letter of the nearest count
                 return pick({k: -abs(v - n) for k, v in m["option_numbers"].items()})
             nums = sorted(int(o) for o in options)
-            return str(min(max(n, nums[0]), nums[-1]))
+            return str(sc.blob_number(thumbs[0], nums[0], nums[-1]))
         if rule == "motion":
             dirs = m.get("option_directions")  # lettered directions: the letter of the direction found
-            d = px.motion_direction(thumbs, list(dirs.values()) if dirs else options)
+            d = sc.motion_direction(thumbs, list(dirs.values()) if dirs else options)
             if dirs:
                 return next((k for k, v in dirs.items() if v == d), rng.choice(options))
             return d if d is not None else rng.choice(options)
         if rule == "novel" and opt_images:
             earlier = [thumbs[i] for i in range(min(opt_images.values()))]
-            if not earlier:
-                return pick({k: 0.0 for k in opt_images})
-            # the option whose closest earlier image is farthest away is the new one
-            return pick({k: min(px.distance(thumbs[i], e) for e in earlier) for k, i in opt_images.items()})
+            return pick(by_option(sc.novel(option_thumbs, earlier)))
         return rng.choice(options)
 
     def loglikelihood(self, requests):
         out = []
         for conv, _ in requests:
-            c = sum(px.clutter(self.thumb(im)) for im in conv.images) / max(len(conv.images), 1)
+            c = sum(sc.clutter(self.thumb(im)) for im in conv.images) / max(len(conv.images), 1)
             out.append((c, 1))
         return out
 

@@ -14,6 +14,7 @@ from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.tasks.picture_vocabulary import WordCycle
+from babyvlm.tasks import shortcuts as sc
 
 MAX_COUNT = 6
 CANDIDATES = 4
@@ -46,8 +47,7 @@ def build(ctx: TaskContext) -> TaskResult:
             fs, fl = ctx.pick(frames[item][small]), ctx.pick(frames[item][large])
             pair = [(fl, large), (fs, small)] if gold == "A" else [(fs, small), (fl, large)]
             t = [ctx.path_thumb(pool.frames[f].image) for f, _ in pair]
-            blobs = [ll.blob_count(x) for x in t]
-            guess = 0 if blobs[0] > blobs[1] else 1 if blobs[1] > blobs[0] else int(rng.integers(2))
+            guess = sc.pick(sc.more_blobs(t), rng)  # the pixel baseline's rule, its tie rule
             trials.append((pair, guess == "AB".index(gold)))
         pair, _ = control.choose(trials, lambda c: c[1], rng)
         paths = [ctx.writer.copy(pool.frames[f].image, f"compare_real_{k:04d}_{i}.jpg")

@@ -18,6 +18,7 @@ from babyvlm.devcv.builder import numeracy as nm
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.tasks.picture_vocabulary import WordCycle
+from babyvlm.tasks import shortcuts as sc
 
 CANDIDATES = 3
 
@@ -26,10 +27,9 @@ def prompt(plural: str) -> str:
     return f"Which image has more {plural}? Answer (A) <image> (B) <image>"
 
 
-def blob_guess(images) -> int:
-    t = [ll.thumb(im) for im in images]
-    score = [ll.blob_count(x) + 1e-3 * ll.foreground_share(x) for x in t]
-    return 0 if score[0] >= score[1] else 1
+def blob_guess(images, rng) -> int:
+    """The option the pixel baseline's `more_blobs` rule answers (a tie broken at random, as it does)."""
+    return sc.pick(sc.more_blobs([sc.thumb(im) for im in images]), rng)
 
 
 def build(ctx: TaskContext) -> TaskResult:
@@ -63,7 +63,7 @@ def build(ctx: TaskContext) -> TaskResult:
             if a is None or b is None:
                 continue
             sets = [b, a] if gold == "A" else [a, b]
-            trials.append((ob, sets, blob_guess([s[0] for s in sets]) == "AB".index(gold)))
+            trials.append((ob, sets, blob_guess([s[0] for s in sets], rng) == "AB".index(gold)))
         if not trials:
             balancer.by_key[term.word][gold] -= 1
             balancer.total[gold] -= 1

@@ -17,6 +17,7 @@ from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder import numeracy as nm
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
+from babyvlm.tasks import shortcuts as sc
 
 CANDIDATES = 3
 
@@ -50,7 +51,7 @@ def _build(ctx: TaskContext, name: str, lo: int, hi: int, prefix: str) -> TaskRe
         return ctx.pick([i for i in cands if per_word[(pool.term(i).word, gold)] == best])
 
     def clipped(im) -> int:
-        return min(max(ll.blob_count(ll.thumb(im)), lo), hi)
+        return sc.blob_number(sc.thumb(im), lo, hi)
 
     for _ in range(ctx.n * 2):
         if len(res.records) >= ctx.n:

@@ -18,6 +18,7 @@ from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.tasks.picture_vocabulary import WordCycle
+from babyvlm.tasks import shortcuts as sc
 from babyvlm.tasks.base import LETTERS  # the letters the task reads back
 
 PROMPT = "<image> Which of the following is the same as this? Answer with a number. (A) <image> (B) <image> (C) <image>"
@@ -42,8 +43,8 @@ def rendering(ctx: TaskContext, ob, window, expo, mirror: bool, side: int) -> Im
 
 
 def asymmetry(im: Image.Image) -> float:
-    t = ll.thumb(im)
-    return ll.distance(t, t[:, ::-1])
+    t = sc.thumb(im)
+    return sc.distance(t, t[:, ::-1])
 
 
 def build(ctx: TaskContext) -> TaskResult:
@@ -70,11 +71,11 @@ def build(ctx: TaskContext) -> TaskResult:
         gold = balancer.pick()
         pos = LETTERS.index(gold)
         ref = (ctx.window(ob, (0.1, 0.5)), exposure(rng), False)
-        tref = ll.thumb(rendering(ctx, ob, *ref, THUMB_SIDE))
+        tref = sc.thumb(rendering(ctx, ob, *ref, THUMB_SIDE))
         cands = []
         for _ in range(CANDIDATES):
             opts = [(ctx.window(ob, (0.1, 0.5)), exposure(rng), i != pos) for i in range(N_OPTIONS)]
-            near = ll.nearest(tref, [ll.thumb(rendering(ctx, ob, *o, THUMB_SIDE)) for o in opts])
+            near = sc.pick(sc.nearest(tref, [sc.thumb(rendering(ctx, ob, *o, THUMB_SIDE)) for o in opts]), rng)
             cands.append((opts, near == pos))
         opts, _ = control.choose(cands, lambda c: c[1], rng)
         paths = [ctx.writer.save(rendering(ctx, ob, *o, side), f"leftright_{k:04d}_{i}.jpeg")

@@ -13,9 +13,10 @@ from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.tasks.picture_vocabulary import WordCycle
+from babyvlm.tasks import shortcuts as sc
 from babyvlm.tasks.base import LETTERS  # the letters the task reads back
 
-QUADRANTS = ("top left", "top right", "bottom left", "bottom right")
+QUADRANTS = sc.QUADRANTS  # the prompt's order: A-D
 MARGIN = 3  # pixels between the object and the quadrant's edges
 CANDIDATES = 6
 OBSERVATIONS = 6  # observations of the word tried per item
@@ -72,8 +73,8 @@ def build(ctx: TaskContext) -> TaskResult:
     def hit_of(c, q):
         ob, w = c
         if (ob, w) not in energy:
-            e = ll.quadrant_energy(ctx.thumb(ob, w))
-            energy[(ob, w)] = max(range(4), key=lambda i: e[i])
+            # the rule the pixel baseline answers with (a tie broken at random, as it breaks them)
+            energy[(ob, w)] = sc.QUADRANTS.index(sc.pick(sc.quadrant_energy(ctx.thumb(ob, w)), rng))
         return energy[(ob, w)] == q
 
     while k < ctx.n and misses < 50 * ctx.n:

@@ -27,6 +27,7 @@ from PIL import ImageEnhance, ImageOps
 from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
+from babyvlm.tasks import shortcuts as sc
 
 OLD_VIEWS = 4  # views of the old object tried per round
 NEW_WORDS = 6  # unused words tried as the new object of a round
@@ -108,8 +109,8 @@ def build(ctx: TaskContext) -> TaskResult:
             tries = unused[-NEW_WORDS:]
             olds = [new_view(old) for _ in range(OLD_VIEWS)]
             news = [(w, new_view(w)) for w in tries]
-            d_old = [ll.min_distance(v.thumb(), stack) for v in olds]
-            d_new = [ll.min_distance(v.thumb(), stack) for _, v in news]
+            d_old = [sc.min_distance(v.thumb(), stack) for v in olds]
+            d_new = [sc.min_distance(v.thumb(), stack) for _, v in news]
             trials = [(news[j][0], olds[i], news[j][1], d_new[j] > d_old[i])
                       for i in range(len(olds)) for j in range(len(news))]
             if r >= n_learn:

@@ -12,6 +12,7 @@ from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.distractors import DistractorPicker
+from babyvlm.tasks import shortcuts as sc
 from babyvlm.tasks.base import LETTERS, ORDINAL_WORDS  # what the task reads back
 
 N_OPTIONS = 4
@@ -59,8 +60,8 @@ def build(ctx: TaskContext) -> TaskResult:
         for _ in range(CANDIDATES):
             obs = [ctx.pick(pool.by_item[t.item]) for t in order]
             wins = [ctx.window(o, (0.05, 0.3)) for o in obs]
-            clutter = [ll.clutter(ctx.thumb(o, w)) for o, w in zip(obs, wins)]
-            cands.append((obs, wins, max(range(N_OPTIONS), key=lambda i: clutter[i]) == pos))
+            busiest = sc.pick(sc.busiest([ctx.thumb(o, w) for o, w in zip(obs, wins)]), rng)
+            cands.append((obs, wins, busiest == pos))
         obs, wins, _ = control.choose(cands, lambda c: c[2], rng)
         paths = [ctx.writer.save(ctx.crop(o, w), f"picture_vocabulary_{k:04d}_{i}.png")
                  for i, (o, w) in enumerate(zip(obs, wins))]

@@ -13,6 +13,7 @@ from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.balance import AnswerBalancer
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.tasks.picture_vocabulary import WordCycle
+from babyvlm.tasks import shortcuts as sc
 from babyvlm.tasks.base import LETTERS  # the letters the task reads back
 
 PROMPT = ("<image> Which of the following contains exactly this object? (A) <image> (B) <image> (C) <image>. "
@@ -77,7 +78,7 @@ def build(ctx: TaskContext) -> TaskResult:
             frames = [pool_f[int(i)] for i in pick]
             frames.insert(pos, g)
             win = ctx.window(ob, (0.05, 0.25))
-            near = ll.nearest(ctx.thumb(ob, win), [frame_thumb(fi) for fi in frames])
+            near = sc.pick(sc.nearest(ctx.thumb(ob, win), [frame_thumb(fi) for fi in frames]), rng)
             cands.append((ob, win, frames, near == pos))
         ob, win, frames, _ = control.choose(cands, lambda c: c[3], rng)
         paths = [ctx.writer.save(ctx.crop(ob, win), f"spatialdetails_{k:04d}_0.jpeg")]

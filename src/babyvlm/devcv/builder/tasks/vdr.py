@@ -22,6 +22,7 @@ from PIL import ImageOps
 from babyvlm.devcv.builder import lowlevel as ll
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
 from babyvlm.devcv.builder.sources import clip_usable
+from babyvlm.tasks import shortcuts as sc
 
 OPEN_OPTIONS = ("top", "bottom", "left", "right", "top right", "top left", "bottom right", "bottom left")
 MIRRORABLE = ("left", "right", "top left", "top right", "bottom left", "bottom right")
@@ -144,7 +145,7 @@ def _build(ctx: TaskContext, kind: str) -> TaskResult:
             thumbs = [ctx.path_thumb(c.image) for c in fr]
             if mirrored:
                 thumbs = [t[:, ::-1] for t in thumbs]
-            trials.append((fr, ll.motion_direction(thumbs, opts) == side))
+            trials.append((fr, sc.motion_direction(thumbs, opts) == side))
         if not trials:
             continue
         fr, _ = control.choose(trials, lambda c: c[1], rng)
