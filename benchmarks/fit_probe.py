@@ -1,33 +1,73 @@
 """Fit probe: can the tiny model fit a small set of items whose answer depends only on the image?
 
-Every item asks the same question; only the image (and so the answer) differs. The model is trained
-through the real stage-3 code path (`babyvlm.train.stages.run_stage`) from a fresh initialisation,
-then scored on those same training items by comparing the log-likelihood of each candidate answer.
-A model that cannot reach ~100% here cannot use its images at all, whatever the task.
+Generated items (`--task`): every item asks the same question; only the image (and so the answer)
+differs. Real items (`--devcv DIR --tasks T1,T2`): the first `--items` train items of each DevCV
+task of a build. The model is trained through the real stage-3 code path
+(`babyvlm.train.stages.run_stage`), from a fresh initialisation or `--init`, then scored on those
+same training items (generated: argmax of each candidate answer's log-likelihood; real: `babyvlm
+eval` on them, the harness's own scoring). A model that cannot reach ~100% here cannot use its
+images for that kind of item, whatever its test score.
 
     python benchmarks/fit_probe.py --out /tmp/probe --task count --set stage3.epochs=20
-    python benchmarks/fit_probe.py --out /tmp/probe --task leftright --model-set model.vision.patch_size=8
+    python benchmarks/fit_probe.py --out /tmp/probe --task compare --set stage3.epochs=40
+    python benchmarks/fit_probe.py --out /tmp/probe --devcv runs/demo/devcv --tasks compare_synthetic \
+        --init runs/demo/run/stage2/model --set stage3.epochs=40
 
-Prints one row: task, items, steps, seconds, final loss, accuracy on the training items.
+Prints one JSON row per run: task(s), items, steps, seconds, final loss, accuracy on the training items.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 
+def subset_build(devcv: Path, tasks: list[str], n: int, out: Path) -> Path:
+    """A DevCV folder whose train/ and test/ splits both hold the first `n` train items of each task."""
+    from babyvlm.util.io import read_json, write_json
+
+    for task in tasks:
+        src = devcv / "train" / task
+        items = read_json(src / "data.json")[:n]
+        for split in ("train", "test"):
+            dst = out / split / task
+            dst.mkdir(parents=True, exist_ok=True)
+            write_json(dst / "data.json", items)
+            link = dst / "images"
+            if not link.exists():
+                link.symlink_to((src / "images").resolve())
+    return out
+
+
+def score_real(model_dir: Path, data: Path, out: Path) -> dict[str, float]:
+    """Primary metric per task from `babyvlm eval` on the subset (the harness's own scoring)."""
+    cmd = [sys.executable, "-m", "babyvlm", "eval", "--model", f"hf:{model_dir}", "--data", str(data),
+           "--out", str(out), "--baselines", "none"]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    res = json.loads((out / "results.json").read_text())
+    scores = {}
+    for name, entry in res["tasks"].items():
+        metrics = entry["models"][res["model"]]["metrics"]
+        scores[name] = round(metrics[entry["primary"]]["value"], 4)
+    return scores
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--task", default="count", choices=["count", "color", "leftright"])
-    ap.add_argument("--items", type=int, default=64)
+    ap.add_argument("--task", default="count", choices=["count", "color", "leftright", "compare"])
+    ap.add_argument("--devcv", default="", help="a DevCV build: probe its real train items instead")
+    ap.add_argument("--tasks", default="", help="with --devcv: comma-separated task folders")
+    ap.add_argument("--items", type=int, default=64, help="items (per task with --devcv)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--preset", default="tiny", help="train preset")
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="train overrides (stage3.lr=...)")
     ap.add_argument("--init", default="", help="stage-3 init (a VLM folder); default: a fresh model")
+    ap.add_argument("--pretrain", default="", help="with --devcv and no --init: the pretraining set whose "
+                    "text trains the fresh model's tokenizer")
     args = ap.parse_args()
 
     from babyvlm.train.config import load_train_config
@@ -35,9 +75,15 @@ def main() -> None:
     from babyvlm.train.stages import run_stage
 
     out = Path(args.out)
-    data = write_fit_items(out / "items", task=args.task, n=args.items, seed=args.seed)
+    if args.devcv:
+        tasks = [t for t in args.tasks.split(",") if t]
+        data = subset_build(Path(args.devcv), tasks, args.items, out / "items")
+        pre = args.pretrain or None
+    else:
+        tasks = [args.task]
+        data = write_fit_items(out / "items", task=args.task, n=args.items, seed=args.seed)
+        pre = None if args.init else str(write_tokenizer_corpus(out / "text_corpus", task=args.task))
     # a fresh model gets a tokenizer trained on the items' words; an --init model keeps its own
-    pre = None if args.init else str(write_tokenizer_corpus(out / "text_corpus", task=args.task))
     overrides = [f"stage3.init=[{args.init}]" if args.init else "stage3.init=[]", "stage3.tasks=[]",
                  "stage3.val_samples=0", *args.overrides]
     cfg = load_train_config(args.preset, overrides=overrides,
@@ -45,10 +91,14 @@ def main() -> None:
     t0 = time.perf_counter()
     rec = run_stage("3", out / "run", cfg, restart=True)
     secs = time.perf_counter() - t0
-    acc = score_items(out / "run" / "stage3" / "model", data / "train")
-    row = {"task": args.task, "items": args.items, "steps": rec["steps"], "seconds": round(secs, 1),
-           "final_loss": round(rec["final"]["loss"], 4), "train_accuracy": round(acc, 4),
-           "overrides": args.overrides}
+    model_dir = out / "run" / "stage3" / "model"
+    if args.devcv:
+        acc = score_real(model_dir, data, out / "eval")
+    else:
+        acc = round(score_items(model_dir, data / "train"), 4)
+    row = {"tasks": tasks, "items": args.items, "steps": rec["steps"], "seconds": round(secs, 1),
+           "final_loss": round(rec["final"]["loss"], 4), "train_accuracy": acc,
+           "init": args.init or "fresh", "overrides": args.overrides}
     print(json.dumps(row))
 
 

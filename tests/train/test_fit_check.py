@@ -41,3 +41,23 @@ def test_fit_items_depend_only_on_the_image(tmp_path):
     assert len({it["conversations"][0]["value"] for it in items}) == 1  # one question for all
     assert {it["conversations"][1]["value"] for it in items} == {"left", "right"}  # balanced answers
     assert len({it["image"][0] for it in items}) == len(items)
+
+
+def test_compare_items_point_at_the_image_with_more_balls(tmp_path):
+    from PIL import Image
+
+    from babyvlm.train.fitcheck import BACKGROUND
+    from babyvlm.util.io import read_json
+
+    data = write_fit_items(tmp_path / "items", task="compare", n=12, seed=0)
+    folder = data / "train" / "compare"
+    items = read_json(folder / "data.json")
+    assert {it["conversations"][1]["value"] for it in items} == {"A", "B"}
+    for it in items:
+        assert it["conversations"][0]["value"].count("<image>") == len(it["image"]) == 2
+        balls = []
+        for name in it["image"]:  # balls sit at the centres of a 4 x 4 grid of cells
+            im = Image.open(folder / name).convert("RGB")
+            balls.append(sum(im.getpixel((8 + 16 * (c % 4), 8 + 16 * (c // 4))) != BACKGROUND for c in range(16)))
+        assert balls == it["meta"]["counts"] and balls[0] != balls[1]
+        assert it["conversations"][1]["value"] == ("A" if balls[0] > balls[1] else "B")

@@ -26,11 +26,14 @@ QUESTIONS = {
     "color": "What color is the ball?",
     "count": "How many balls do you see?",
     "leftright": "Is the ball on the left or on the right?",
+    # two pictures, as the DevCV compare tasks ask: the answer is a letter that picks an image
+    "compare": "Which image has more balls? Answer (A) <image> (B) <image>",
 }
 ANSWERS = {
     "color": list(COLORS),
     "count": ["1", "2", "3", "4"],
     "leftright": ["left", "right"],
+    "compare": ["A", "B"],
 }
 
 
@@ -67,11 +70,22 @@ def write_fit_items(out: str | Path, *, task: str = "count", n: int = 64, seed: 
     items = []
     for i in range(n):
         answer = answers[i % len(answers)]
-        name = f"images/{task}_{i:04d}_0.png"
-        _picture(task, answer, rng).save(folder / name)
-        items.append({"id": f"{task}_{i}", "image": [name],
-                      "conversations": [{"from": "human", "value": f"<image> {QUESTIONS[task]}"},
-                                        {"from": "gpt", "value": answer}]})
+        if task == "compare":  # two counts that differ; the answer's image has the larger
+            low, high = sorted(int(c) for c in rng.choice(4, size=2, replace=False) + 1)
+            counts = (high, low) if answer == "A" else (low, high)
+            names = [f"images/{task}_{i:04d}_{k}.png" for k in range(2)]
+            for name, c in zip(names, counts):
+                _picture("count", str(c), rng).save(folder / name)
+            human = QUESTIONS[task]
+            meta = {"counts": list(counts)}
+        else:
+            names = [f"images/{task}_{i:04d}_0.png"]
+            _picture(task, answer, rng).save(folder / names[0])
+            human = f"<image> {QUESTIONS[task]}"
+            meta = {}
+        items.append({"id": f"{task}_{i}", "image": names,
+                      "conversations": [{"from": "human", "value": human},
+                                        {"from": "gpt", "value": answer}], "meta": meta})
     write_json(folder / "data.json", items)
     return out
 
@@ -80,7 +94,7 @@ def write_tokenizer_corpus(out: str | Path, *, task: str = "count") -> Path:
     """A minimal 'pretraining set' (text/train.txt) that the run's tokenizer is trained on."""
     out = Path(out)
     # every answer after a space, as it follows "ASSISTANT:" (else BPE may never merge " 1" into one token)
-    lines = [QUESTIONS[t] for t in QUESTIONS] + [f"the answer is {a}" for a in ANSWERS[task]]
+    lines = [QUESTIONS[t].replace("<image>", "") for t in QUESTIONS] + [f"the answer is {a}" for a in ANSWERS[task]]
     lines += ["look at the ball", "where is the ball", "the ball is on the left", "the ball is on the right"]
     write_text(out / "text" / "train.txt", "".join(f"{line}\n" for line in lines * 4))
     return out
@@ -91,6 +105,7 @@ def score_items(model_dir: str | Path, split_dir: str | Path) -> float:
     import torch
 
     from babyvlm.model.build import load_vlm
+    from babyvlm.tasks.conversation import user_turn
     from babyvlm.util.io import read_json
 
     model, processor = load_vlm(model_dir)
@@ -99,14 +114,13 @@ def score_items(model_dir: str | Path, split_dir: str | Path) -> float:
     for data in sorted(Path(split_dir).glob("*/data.json")):
         task = data.parent.name
         for item in read_json(data):
-            image = Image.open(data.parent / item["image"][0]).convert("RGB")
-            question = item["conversations"][0]["value"].replace("<image>", "").strip()
-            messages = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": f" {question}"}]}]
-            prompt = processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
-            n_prompt = processor(text=prompt, images=[image], return_tensors="pt")["input_ids"].shape[1]
+            images = [Image.open(data.parent / name).convert("RGB") for name in item["image"]]
+            message, _ = user_turn(item["conversations"][0]["value"])
+            prompt = processor.apply_chat_template([message], add_generation_prompt=True, tokenize=False)
+            n_prompt = processor(text=prompt, images=images, return_tensors="pt")["input_ids"].shape[1]
             scores = []
             for cand in ANSWERS[task]:
-                enc = processor(text=prompt + f" {cand}", images=[image], return_tensors="pt")
+                enc = processor(text=prompt + f" {cand}", images=images, return_tensors="pt")
                 with torch.no_grad():
                     logits = model(**enc).logits[0].float()
                 ids = enc["input_ids"][0]
