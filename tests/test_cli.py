@@ -38,3 +38,24 @@ def test_every_subcommand_has_help_with_an_example(name):
 
 def test_names_are_the_agreed_ones():
     assert list(COMMANDS) == ["world", "corpus", "pretrain", "scorer", "train", "devcv", "v1", "eval", "demo", "curve"]
+
+
+def _leaf_commands(group: click.Group, ctx: click.Context, prefix: str = ""):
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        if isinstance(cmd, click.Group):
+            yield from _leaf_commands(cmd, ctx, f"{prefix}{name} ")
+        if cmd is not None:
+            yield f"{prefix}{name}", cmd
+
+
+def test_an_unset_seed_leaves_the_config_files_seed_in_force():
+    # a fixed default (0) would silently override `seed:` in a --config file or preset
+    ctx = click.Context(cli)
+    checked = []
+    for name, cmd in _leaf_commands(cli, ctx):
+        params = {p.name: p for p in cmd.params}
+        if "seed" in params and ({"preset", "config"} & set(params)):
+            assert params["seed"].default is None, f"babyvlm {name}: --seed defaults to {params['seed'].default}"
+            checked.append(name)
+    assert {"pretrain build", "devcv build", "scorer train"} <= set(checked), checked

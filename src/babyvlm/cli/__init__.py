@@ -14,6 +14,9 @@ import sys
 import click
 
 from babyvlm import __version__
+from babyvlm.util.cpu import passive_openmp
+
+passive_openmp()  # before any sub-command loads torch
 
 # name -> (module, one-line description shown by `babyvlm --help`), in the order of the flow.
 COMMANDS: dict[str, tuple[str, str]] = {

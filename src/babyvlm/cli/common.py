@@ -31,8 +31,9 @@ def config_options(default_preset: str | None = None) -> Callable:
     return decorate
 
 
-def seed_option(default: int = 0) -> Callable:
-    return click.option("--seed", type=int, default=default, show_default=True, help="Seed for every random choice.")
+def seed_option() -> Callable:
+    """`--seed`; unset, the seed of the `--config` preset or file applies (its default 0), not a fixed 0."""
+    return click.option("--seed", type=int, default=None, help="Seed for every random choice. [preset: 0]")
 
 
 class OutDir(click.ParamType):

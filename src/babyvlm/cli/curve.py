@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
-
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads
 
 from babyvlm.cli.common import EXISTING_DIR, OUT_DIR, config_options, echo_written
 

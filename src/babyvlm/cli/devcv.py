@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written, out_option
+from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written, out_option, seed_option
 
 
 @click.group("devcv")
@@ -25,7 +25,7 @@ def command() -> None:
 @command.command("build")
 @click.argument("corpus_dir", type=EXISTING_DIR)
 @out_option()
-@click.option("--seed", type=int, default=None, help="Seed for every random choice. [preset: 0]")
+@seed_option()
 @click.option("--tasks", default=None,
               help="Comma-separated task names or official folder names (default: all twelve).")
 @click.option("--detections", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,

@@ -34,7 +34,7 @@ def command() -> None:
 @config_options("pretrain/default")
 @seed_option()
 def build_cmd(corpus_dir: Path, out: Path, scorer: str | None, scorer_model: Path | None, workers: int | None,
-              shard: str | None, splits_file: Path | None, preset: str, overrides: tuple[str, ...], seed: int) -> None:
+              shard: str | None, splits_file: Path | None, preset: str, overrides: tuple[str, ...], seed: int | None) -> None:
     """Segment, score, sample frames, filter, interleave and write a pretraining set.
 
     Rerunning the same command after an interruption continues: finished sessions are not redone.

@@ -26,7 +26,7 @@ def command() -> None:
 @click.option("--workers", type=int, default=None, help="Processes decoding sessions (default 1).")
 @config_options("scorer/baby")
 @seed_option()
-def train_cmd(corpus_dir: Path, out: Path, workers: int | None, preset: str, overrides: tuple[str, ...], seed: int) -> None:
+def train_cmd(corpus_dir: Path, out: Path, workers: int | None, preset: str, overrides: tuple[str, ...], seed: int | None) -> None:
     """Train the baby scorer (a small contrastive model) on the corpus's own frames and utterances.
 
     Nothing web-trained touches the data. The frame cache (OUT/cache) makes a rerun skip decoding.

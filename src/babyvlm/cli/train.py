@@ -7,10 +7,6 @@ from pathlib import Path
 
 import click
 
-# Busy-waiting OpenMP threads slow each other down several times over on a shared or small CPU
-# (measured up to 10x on 2 busy cores); set before torch loads. An explicit setting wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 from babyvlm.cli.common import OUT_DIR, config_options, echo_written
 
 

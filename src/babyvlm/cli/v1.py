@@ -40,7 +40,7 @@ def command() -> None:
 @seed_option()
 def transform_cmd(captions: Path, infant: Path, out: Path, images_root: Path | None, mode: str | None,
                   llm_model: str | None, api_base: str | None, api_key: str | None, embedder: str | None,
-                  size: int | None, preset: str, overrides: tuple[str, ...], seed: int) -> None:
+                  size: int | None, preset: str, overrides: tuple[str, ...], seed: int | None) -> None:
     """Turn a captioned image set into child-directed image-utterance pairs.
 
     CAPTIONS is a JSONL/JSON file of {image, caption} records, a COCO captions file, or a folder
@@ -107,7 +107,7 @@ def transform_cmd(captions: Path, infant: Path, out: Path, images_root: Path | N
 @config_options("v1/build")
 @seed_option()
 def build_cmd(corpus_dir: Path, out: Path, tasks: str | None, splits_file: Path | None, preset: str,
-              overrides: tuple[str, ...], seed: int) -> None:
+              overrides: tuple[str, ...], seed: int | None) -> None:
     """Build the four V1 benchmarks from a corpus with object annotations (the world).
 
     Labeled-S (four frames, one showing the target category), the Visual Two-Word Test (a frame, its

@@ -27,6 +27,7 @@ from babyvlm.config import build_config, write_config
 from babyvlm.errors import InputError
 from babyvlm.pipeline.demo import StepPresets
 from babyvlm.pipeline.steps import Steps
+from babyvlm.util.cpu import passive_openmp
 from babyvlm.util.io import read_json, write_json, write_text
 
 log = logging.getLogger("babyvlm")
@@ -93,7 +94,7 @@ def run_curve(corpus: str | Path, out: str | Path, cfg: CurveConfig, *, devcv: P
     from babyvlm.pipeline.demo import devcv_step, eval_step, pretrain_step, train_step
     from babyvlm.train.rundir import RunDir
 
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    passive_openmp()  # before the step workers start
     corpus, out = Path(corpus), Path(out)
     if not cfg.ages:
         raise InputError("give at least one age (--ages 12,18,24,32)")

@@ -10,7 +10,6 @@ random, blind and pixel baselines -> report.md with plots. Outputs, under OUT:
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from babyvlm.config import build_config, to_dict, write_config
 from babyvlm.pipeline.steps import Steps
+from babyvlm.util.cpu import passive_openmp
 
 log = logging.getLogger("babyvlm")
 
@@ -137,7 +137,7 @@ def run_demo(out: str | Path, cfg: DemoConfig, *, echo: Callable[[str], None] = 
     from babyvlm.pipeline.report import write_demo_report
     from babyvlm.train.rundir import RunDir
 
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # busy-waiting OpenMP threads fight on 2 cores
+    passive_openmp()  # before the step workers start
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     write_config(cfg, out, section="demo")
