@@ -22,8 +22,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from babyvlm.data.words import plural
 from babyvlm.v1.transform.simplify import SYNONYMS
-from babyvlm.v1.transform.vocab import IRREGULAR_PLURALS, Lexicon, tokenize
+from babyvlm.v1.transform.vocab import Lexicon, tokenize
 
 VERSION = 2  # bump when the rules change what they say (cached rewrites then go stale)
 
@@ -34,10 +35,6 @@ AGENT_CATEGORIES = {"people", "animals"}
 NO_ARTICLE = {"water", "grass", "snow", "food", "milk", "juice", "sand", "rain", "bread", "cereal", "ice cream",
               "people", "outside", "home", "candy", "soup", "toast", "pizza", "spaghetti", "noodles", "cheese",
               "french fries", "grapes", "peas", "beans", "carrots", "pants", "jeans", "shorts", "pajamas"}
-PLURAL_IRREGULAR = {"man": "men", "lady": "ladies", "child": "children", "foot": "feet", "tooth": "teeth",
-                    "mouse": "mice", "sheep": "sheep", "fish": "fish", "deer": "deer", "people": "people",
-                    "goose": "geese", "person": "people", "knife": "knives", "baby": "babies", "puppy": "puppies",
-                    "kitty": "kitties", "bunny": "bunnies", "pony": "ponies", "butterfly": "butterflies"}
 # "a plate of pizza": the food is the topic, the plate where it is
 CONTAINERS = {"plate": "on", "tray": "on", "table": "on", "bowl": "in", "cup": "in", "glass": "in", "box": "in",
               "basket": "in", "bottle": "in", "jar": "in", "bucket": "in", "can": "in", "dish": "in"}
@@ -47,7 +44,6 @@ INTRANSITIVE = {"sit", "stand", "sleep", "walk", "run", "swim", "jump", "go", "s
                 "read", "cook", "draw", "look", "listen"}
 VERB_PREP = {"play": "with", "look": "at", "listen": "to", "talk": "to", "sit": "on", "stand": "on", "sleep": "on",
              "walk": "on", "run": "to", "go": "to", "wait": "for", "swim": "in", "jump": "on", "climb": "on"}
-ALREADY_PLURAL = {k for k, v in IRREGULAR_PLURALS.items() if k == v} | {"french fries", "green beans", "bubbles"}
 NUMBER_WORDS = {"two", "three", "four", "five", "six", "several", "many", "some", "couple", "lots", "group",
                 "herd", "flock", "bunch", "pair", "few"}
 
@@ -72,18 +68,6 @@ def _ing(verb: str) -> str:
             and sum(c in vowels for c in verb) == 1):
         return verb + verb[-1] + "ing"
     return verb + "ing"
-
-
-def plural(noun: str) -> str:
-    if noun in PLURAL_IRREGULAR:
-        return PLURAL_IRREGULAR[noun]
-    if noun in ALREADY_PLURAL:
-        return noun
-    if noun.endswith(("s", "x", "ch", "sh")):
-        return noun + "es"
-    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return noun[:-1] + "ies"
-    return noun + "s"
 
 
 def _np(unit: Unit, adj: str | None, *, definite: bool) -> str:

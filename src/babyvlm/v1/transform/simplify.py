@@ -8,7 +8,10 @@ checks this), so every substitution moves a caption towards the infant's vocabul
 
 from __future__ import annotations
 
-SYNONYMS: dict[str, str] = {
+from babyvlm.data import find_word
+from babyvlm.data.words import SYNONYMS as SAME_THING
+
+SIMPLIFICATIONS: dict[str, str] = {
     # people
     "woman": "lady", "women": "lady", "guy": "man", "gentleman": "man", "kid": "child", "kids": "child",
     "toddler": "baby", "infant": "baby", "mother": "mommy", "mom": "mommy", "father": "daddy", "dad": "daddy",
@@ -17,39 +20,39 @@ SYNONYMS: dict[str, str] = {
     "firefighter": "fireman", "adult": "person", "someone": "person", "family": "people", "crowd": "people",
     "group": "people", "couple": "people",
     # animals
-    "kitten": "kitty", "kittens": "kitty", "rabbit": "bunny", "rabbits": "bunny", "hare": "bunny",
+    "kittens": "kitty", "rabbits": "bunny", "hare": "bunny",
     "calf": "cow", "cattle": "cow", "bull": "cow", "cows": "cow", "lamb": "lamb", "ewe": "sheep",
     "foal": "pony", "stallion": "horse", "mare": "horse", "bear cub": "bear", "cub": "bear", "seagull": "bird",
-    "pigeon": "bird", "parrot": "bird", "puppy dog": "puppy", "doggie": "dog", "doggy": "dog", "teddy": "teddybear",
+    "pigeon": "bird", "parrot": "bird", "puppy dog": "puppy",
     # vehicles
     "automobile": "car", "vehicle": "car", "taxi": "car", "cab": "car", "suv": "car", "van": "car",
-    "jeep": "car", "sedan": "car", "bike": "bicycle", "bikes": "bicycle", "motorbike": "motorcycle",
-    "scooter": "motorcycle", "plane": "airplane", "jet": "airplane", "aircraft": "airplane",
+    "jeep": "car", "sedan": "car", "bikes": "bicycle",
+    "scooter": "motorcycle", "jet": "airplane", "aircraft": "airplane",
     "airliner": "airplane", "ship": "boat", "sailboat": "boat", "canoe": "boat", "kayak": "boat",
     "lorry": "truck", "pickup": "truck", "locomotive": "train", "tram": "train", "trolley": "train",
-    "pram": "stroller", "fire truck": "firetruck", "fire engine": "firetruck", "carriage": "stroller",
+    "fire truck": "firetruck", "fire engine": "firetruck", "carriage": "stroller",
     # household / furniture
-    "sofa": "couch", "settee": "couch", "fridge": "refrigerator", "television": "tv",
-    "phone": "telephone", "cellphone": "telephone", "cell phone": "telephone",
-    "smartphone": "telephone", "mug": "cup", "teacup": "cup", "vase": "jar", "painting": "picture",
-    "photo": "picture", "photograph": "picture", "poster": "picture", "toilet": "potty", "bathtub": "bathtub",
-    "tub": "bathtub", "armchair": "chair", "stool": "chair", "desk": "table", "counter": "table",
+    "sofa": "couch",
+
+    "smartphone": "telephone", "teacup": "cup", "vase": "jar",
+    "photograph": "picture", "poster": "picture",
+    "armchair": "chair", "stool": "chair", "counter": "table",
     "countertop": "table", "doorway": "door", "cabinet": "drawer", "cupboard": "drawer", "dresser": "drawer",
-    "bin": "trash", "rubbish": "trash", "suitcase": "box", "luggage": "box", "bag": "purse",
-    "handbag": "purse", "backpack": "purse", "cushion": "pillow", "quilt": "blanket",
+    "rubbish": "trash", "suitcase": "box", "luggage": "box", "bag": "purse",
+    "backpack": "purse", "cushion": "pillow", "quilt": "blanket",
     "comforter": "blanket", "sheets": "blanket", "lantern": "lamp", "flashlight": "light", "kite": "toy",
-    "frisbee": "toy", "teddy bear": "teddybear", "stuffed animal": "teddybear", "skateboard": "toy",
+    "frisbee": "toy", "skateboard": "toy",
     "surfboard": "toy", "racket": "bat", "racquet": "bat",
     "remote": "telephone", "clock tower": "clock",
     # food
-    "biscuit": "cookie", "doughnut": "donut", "burger": "hamburger", "fries": "french fries",
+    "biscuit": "cookie", "burger": "hamburger", "fries": "french fries",
     "hot dog": "sandwich", "hotdog": "sandwich", "sub": "sandwich", "broccoli": "food", "vegetables": "food",
     "veggies": "food", "meal": "food", "dish": "dish", "dessert": "cake", "cupcake": "cake", "pie": "cake",
     "fruit": "food", "fruits": "food", "soda": "soda", "beverage": "drink", "wine": "drink", "beer": "drink",
     "tea": "drink", "pasta": "noodles", "spaghetti": "spaghetti", "oranges": "orange", "bananas": "banana",
-    "apples": "apple", "sandwiches": "sandwich", "pizzas": "pizza", "eggs": "egg", "carrot": "carrots",
+    "apples": "apple", "sandwiches": "sandwich", "pizzas": "pizza", "eggs": "egg",
     # clothing
-    "trousers": "pants", "jumper": "sweater", "trainers": "sneaker", "sneakers": "sneaker", "cap": "hat",
+    "trousers": "pants", "jumper": "sweater", "trainers": "sneaker", "cap": "hat",
     "helmet": "hat", "tie": "shirt", "t-shirt": "shirt", "tshirt": "shirt", "skirt": "dress",
     "gown": "dress", "suit": "jacket", "vest": "shirt", "uniform": "shirt",
     # outside / places
@@ -76,4 +79,21 @@ SYNONYMS: dict[str, str] = {
     "talking": "talk", "smiling at": "look", "posing": "stand", "parked": "stay", "waiting": "wait",
     "crossing": "go", "traveling": "go", "heading": "go", "leaning": "stand", "hanging": "stay",
     "perched": "sit", "floating": "swim", "brushing": "wash", "washing": "wash",
+}
+
+
+
+def _word_of(item: str) -> str:
+    found = find_word(item)
+    return found.word if found is not None else item
+
+
+# The table the rewriter reads: the package's same-referent synonyms (`babyvlm.data.words`) that
+# rename a word, each carried on through a simplification where there is one (settee -> sofa ->
+# couch), then the looser simplifications above; so V1 and the DevCV builder never disagree about
+# what a word names. Entries that only pin a word to one CDI sense (`orange` -> the fruit, `can` ->
+# the object) are left out: in a caption those words are as often a colour or a verb.
+SYNONYMS: dict[str, str] = {
+    **{k: SIMPLIFICATIONS.get(_word_of(v), _word_of(v)) for k, v in SAME_THING.items() if _word_of(v) != k},
+    **SIMPLIFICATIONS,
 }

@@ -21,21 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from babyvlm.data import cdi_words
+from babyvlm.data.words import SINGULAR_OF
 from babyvlm.v1.config import NOUN_CATEGORIES
 from babyvlm.v1.transform.simplify import SYNONYMS
 
 WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
-IRREGULAR_PLURALS = {
-    "men": "man", "women": "woman", "children": "child", "feet": "foot", "teeth": "tooth", "mice": "mouse",
-    "geese": "goose", "people": "people", "sheep": "sheep", "fish": "fish", "deer": "deer", "knives": "knife",
-    "leaves": "leaf", "wolves": "wolf", "scarves": "scarf", "ladies": "lady", "babies": "baby", "puppies": "puppy",
-    "kitties": "kitty", "bunnies": "bunny", "glasses": "glasses", "pants": "pants", "jeans": "jeans",
-    "shorts": "shorts", "pajamas": "pajamas", "tights": "tights", "mittens": "mittens", "gloves": "gloves",
-    "boots": "boots", "keys": "keys", "stairs": "stairs", "scissors": "scissors", "bubbles": "bubbles",
-    "beans": "beans", "grapes": "grapes", "carrots": "carrots", "noodles": "noodles", "nuts": "nuts",
-    "peas": "peas", "vitamins": "vitamins", "beads": "beads", "cheerios": "cheerios",
-}
 IRREGULAR_VERBS = {
     "sat": "sit", "ran": "run", "ate": "eat", "drank": "drink", "rode": "ride", "flew": "fly", "threw": "throw",
     "held": "hold", "stood": "stand", "went": "go", "took": "take", "made": "make", "broke": "break",
@@ -137,8 +128,8 @@ def _candidates(token: str) -> list[str]:
     """The token itself, then what suffix rules make of it (most specific first)."""
     t = token.lower()
     out = [t]
-    if t in IRREGULAR_PLURALS:
-        out.append(IRREGULAR_PLURALS[t])
+    if t in SINGULAR_OF:
+        out.append(SINGULAR_OF[t])
     if t in IRREGULAR_VERBS:
         out.append(IRREGULAR_VERBS[t])
     if t.endswith("ies") and len(t) > 4:
