@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pretrain": ("babyvlm.cli.pretrain", "Build the pretraining set (video, image and interleaved pairs)."),
     "scorer": ("babyvlm.cli.scorer", "Train or apply the image-utterance similarity scorer used for filtering."),
     "train": ("babyvlm.cli.train", "Train the BabyVLM model stage by stage (0a, 0b, 1, 2, 3)."),
-    "devcv": ("babyvlm.cli.devcv", "Build, review and export the DevCV Toolbox tasks."),
+    "devcv": ("babyvlm.cli.devcv", "Build, review and export the DevCV Toolbox tasks (also as lmms-eval tasks)."),
     "v1": ("babyvlm.cli.v1", "BabyVLM-V1: child-directed synthetic data and the four V1 benchmarks."),
     "eval": ("babyvlm.cli.eval", "Evaluate any VLM on DevCV and V1 tasks; write results and a report."),
     "demo": ("babyvlm.cli.demo", "Run the whole framework end to end on the small world."),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from babyvlm.cli.common import EXISTING_DIR, config_options, echo_written, out_option, seed_option
+from babyvlm.cli.common import EXISTING_DIR, OUT_DIR, config_options, echo_written, out_option, seed_option
 
 
 @click.group("devcv")
@@ -19,6 +19,7 @@ def command() -> None:
       babyvlm devcv build runs/world --out runs/devcv
       babyvlm devcv review runs/devcv
       babyvlm devcv export runs/devcv --verified --out runs/devcv-verified
+      babyvlm devcv lmms-tasks --data runs/devcv --out runs/lmms_tasks
     """
 
 
@@ -124,3 +125,44 @@ def export_cmd(toolbox_dir: Path, out: Path, verified: bool) -> None:
         click.echo(f"  {split}/{task}: {kept} of {total} items")
     click.echo(f"exported {summary['items']} items ({'accepted only' if verified else 'all but rejected'})")
     echo_written("toolbox", out)
+
+
+@command.command("lmms-tasks")
+@click.option("--data", "data", type=EXISTING_DIR, default=None,
+              help="DevCV data, as `babyvlm eval --data` takes it (task folders, split folders, lmms-eval files).")
+@click.option("--v1-data", "v1_data", type=EXISTING_DIR, default=None, help="Folder with the V1 CSVs and images/.")
+@click.option("--out", "out", type=OUT_DIR, required=True, help="The task folder to write (lmms-eval --include_path).")
+@click.option("--tasks", default=None, help="Which tasks, as `babyvlm eval --tasks` takes them. [preset: devcv]")
+@click.option("--split", default=None, help="Split folder when --data holds split folders. [preset: test]")
+@click.option("--limit", type=int, default=None, help="Only the first N items of each task.")
+@click.option("--parser", type=click.Choice(["default", "official"]), default=None,
+              help="Answer parser the tasks score with. [preset: default]")
+@click.option("--prompts", "system_prompts", type=click.Choice(["none", "official"]), default=None,
+              help="official: each task's system prompt, as the paper's API baselines had it. [preset: none]")
+@config_options("eval/default")
+def tasks_cmd(data: Path | None, v1_data: Path | None, out: Path, tasks: str | None, split: str | None,
+              limit: int | None, parser: str | None, system_prompts: str | None, preset: str,
+              overrides: tuple[str, ...]) -> None:
+    """Write an lmms-eval task folder (--include_path): the tasks scored by babyvlm's own scorers.
+
+    Task names are the leaderboard ids (baby_pv, baby_count, ...; V1: babyvlm_<task>); groups
+    babyvlm_devcv (all) and babyvlm_devcv_generate (what any generating model can run). Metric keys
+    are babyvlm's (acc, group_score, acc_testing_adjusted, ...), as in scores.json.
+
+    \b
+    Example:
+      babyvlm devcv lmms-tasks --data runs/demo/devcv --out runs/lmms_tasks
+      lmms-eval --model babyvlm --model_args pretrained=runs/demo/run/stage3/model \\
+          --tasks babyvlm_devcv --include_path runs/lmms_tasks --output_path runs/lmms
+      lmms-eval --model llava_hf --model_args pretrained=MODEL_DIR \\
+          --tasks babyvlm_devcv_generate --include_path runs/lmms_tasks --output_path runs/lmms
+    """
+    from babyvlm.config import build_config
+    from babyvlm.evaluate.config import EvalConfig
+    from babyvlm.evaluate.lmms.taskdir import write_task_dir
+
+    values = {"tasks": tasks, "split": split, "limit": limit, "parser": parser, "system_prompts": system_prompts}
+    cfg = build_config(EvalConfig, section="eval", preset=preset, overrides=overrides, values=values)
+    names = write_task_dir(out, cfg, data=data, v1_data=v1_data)
+    click.echo(f"{len(names)} tasks: {', '.join(names)}")
+    echo_written("task folder (lmms-eval --include_path)", out)

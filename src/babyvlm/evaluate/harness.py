@@ -233,6 +233,25 @@ def play_rounds(adapter: ModelAdapter, task: Task, items: list[Item], max_new: i
     return replies
 
 
+def item_outputs(adapter: ModelAdapter, task: Task, items: list[Item], max_new: int, cfg: EvalConfig) -> list[Any]:
+    """The model's raw output for each item, as `task.score` takes it: the reply (generate), the replies
+    (multiround) or [sum log-prob, tokens] per request (loglikelihood)."""
+    if task.kind == "generate":
+        return adapter.generate([dress(task.conversation(item), task, cfg) for item in items], max_new)
+    if task.kind == "multiround":
+        replies = play_rounds(adapter, task, items, max_new, prepare=lambda c: dress(c, task, cfg))
+        return [replies[item.id] for item in items]
+    if task.kind == "loglikelihood":
+        reqs = [[(dress(c, task, cfg), cont) for c, cont in task.requests(item)] for item in items]
+        flat = adapter.loglikelihood([r for rs in reqs for r in rs])
+        outputs, pos = [], 0
+        for rs in reqs:
+            outputs.append([[float(s), int(n)] for s, n in flat[pos: pos + len(rs)]])
+            pos += len(rs)
+        return outputs
+    raise ValueError(f"{task.name}: unknown task kind {task.kind!r}")
+
+
 def run_task(adapter: ModelAdapter, td: TaskData, cfg: EvalConfig, cache: ItemCache) -> dict[str, Any]:
     """Outputs for every item of a task ({item id: output}), computing only those not cached."""
     task = td.task
@@ -245,21 +264,7 @@ def run_task(adapter: ModelAdapter, td: TaskData, cfg: EvalConfig, cache: ItemCa
     bs = max(1, cfg.batch_size)
     with bar(desc=f"{adapter.name} {task.name}", total=len(td.items), unit="item", initial=len(td.items) - len(pending)) as b:
         for group in _chunks(pending, bs):
-            if task.kind == "generate":
-                convs = [dress(task.conversation(item), task, cfg) for item in group]
-                outputs: list[Any] = adapter.generate(convs, max_new)
-            elif task.kind == "multiround":
-                replies = play_rounds(adapter, task, group, max_new, prepare=lambda c: dress(c, task, cfg))
-                outputs = [replies[item.id] for item in group]
-            elif task.kind == "loglikelihood":
-                reqs = [[(dress(c, task, cfg), cont) for c, cont in task.requests(item)] for item in group]
-                flat = adapter.loglikelihood([r for rs in reqs for r in rs])
-                outputs, pos = [], 0
-                for rs in reqs:
-                    outputs.append([[float(s), int(n)] for s, n in flat[pos: pos + len(rs)]])
-                    pos += len(rs)
-            else:
-                raise ValueError(f"{task.name}: unknown task kind {task.kind!r}")
+            outputs = item_outputs(adapter, task, group, max_new, cfg)
             cache.add_many([(keys[item.id], item.id, out) for item, out in zip(group, outputs)])
             b.update(len(group))
     return {item.id: cache.get(keys[item.id]) for item in td.items}
