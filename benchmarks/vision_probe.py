@@ -104,7 +104,14 @@ def run(task: str, init: str, args, cfg, processor) -> dict:
     xte, yte, _ = load_split(devcv, "test", task, processor)
     classes = sorted(set(ytr) | set(yte), key=lambda s: (len(s), s))
     target = (lambda y: classes.index(y)) if shape == "label" else (lambda y: ord(y) - ord("A"))
-    tower = tower_for(init, cfg, args.seed).float()
+    vlm = None
+    if args.save_vlm:  # train the tower inside a VLM folder's model, then save that VLM with it
+        from babyvlm.model.build import load_vlm
+
+        vlm, vlm_processor = load_vlm(init)
+        tower = vlm.model.vision_tower.float()
+    else:
+        tower = tower_for(init, cfg, args.seed).float()
     model = Probe(tower, tower.config.hidden_size, shape, len(classes))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.05)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.steps, pct_start=0.1)
@@ -127,6 +134,10 @@ def run(task: str, init: str, args, cfg, processor) -> dict:
                     for i in range(0, len(xs), 32))
         return 100.0 * right / len(xs)
 
+    if vlm is not None:
+        dest = Path(args.save_vlm) / task
+        vlm.save_pretrained(dest)
+        vlm_processor.save_pretrained(dest)
     n_choices = len(classes) if shape == "label" else xtr[0].shape[0] - (shape == "match")
     return {"task": task, "init": init, "shape": shape, "train_items": len(xtr), "test_items": len(xte),
             "chance": round(100.0 / n_choices, 1), "fit": round(accuracy(xtr, ytr), 1),
@@ -146,6 +157,8 @@ def main() -> None:
     ap.add_argument("--train-limit", type=int, default=0, help="first N train items (0: all)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", help="also write the rows here")
+    ap.add_argument("--save-vlm", default="", help="with --init VLM_FOLDER: save that VLM with the trained tower "
+                    "to DIR/<task> (a stage-3 init whose tower was trained on the task's labels)")
     args = ap.parse_args()
 
     from babyvlm.model.config import load_model_config

@@ -21,10 +21,11 @@ key-value cache from one round to the next.
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from babyvlm.util.images import encode_image
 
 IMAGE_TOKEN = "<image>"
 
@@ -80,18 +81,14 @@ class ImageRef:
         if max_side > 0 and max(self.pil().size) > max_side:
             im = self.pil().copy()
             im.thumbnail((max_side, max_side))
-            buf = io.BytesIO()
-            im.save(buf, format="JPEG", quality=90)
-            return buf.getvalue(), "image/jpeg"
+            return encode_image(im, "jpeg"), "image/jpeg"
         if self.path is not None:
             suffix = self.path.suffix.lower()
             mime = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp",
                     ".gif": "image/gif"}.get(suffix)
             if mime is not None:
                 return self.path.read_bytes(), mime
-        buf = io.BytesIO()
-        self.pil().save(buf, format="PNG")
-        return buf.getvalue(), "image/png"
+        return encode_image(self.pil(), "png"), "image/png"
 
     def fingerprint(self) -> str:
         """Identifies the image for caches: its path (or, in memory, a hash of its pixels)."""

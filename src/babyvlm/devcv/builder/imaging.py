@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from babyvlm.util.images import encode_image
 from babyvlm.util.io import write_bytes
 
 
@@ -58,18 +59,6 @@ def crop(im: Image.Image, window: tuple[int, int, int, int]) -> Image.Image:
     return im.crop(window)
 
 
-def encode(im: Image.Image, fmt: str, quality: int = 90) -> bytes:
-    buf = io.BytesIO()
-    fmt = fmt.lower()
-    if fmt in ("jpg", "jpeg"):
-        im.convert("RGB").save(buf, "JPEG", quality=quality)
-    elif fmt == "png":
-        im.convert("RGB").save(buf, "PNG", compress_level=1)
-    else:
-        raise ValueError(f"unknown image format {fmt}")
-    return buf.getvalue()
-
-
 def encode_gif(frames: list[Image.Image], ms_per_frame: int = 500, scale: float = 0.5) -> bytes:
     """An animation of the frames (a preview: half size, 128 colours; the frames themselves are the item)."""
     buf = io.BytesIO()
@@ -89,7 +78,7 @@ class ImageWriter:
 
     def save(self, im: Image.Image, name: str) -> str:
         fmt = name.rsplit(".", 1)[-1]
-        write_bytes(self.folder / "images" / name, encode(im, fmt, self.quality))
+        write_bytes(self.folder / "images" / name, encode_image(im, fmt, quality=self.quality))
         self.written += 1
         return f"images/{name}"
 

@@ -9,13 +9,13 @@ them can be dropped before any CSV is written.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from pathlib import Path
 
 from PIL import Image
 
 from babyvlm.corpus import VideoError, VideoReader
+from babyvlm.util.images import encode_image
 from babyvlm.util.io import write_bytes
 from babyvlm.util.progress import progress
 
@@ -66,6 +66,4 @@ def encode(image: Image.Image, *, size: int = 0, quality: int = 90) -> bytes:
         w, h = im.size
         s = size / min(w, h)
         im = im.resize((max(1, round(w * s)), max(1, round(h * s))), Image.BICUBIC)
-    buf = io.BytesIO()
-    im.save(buf, format="JPEG", quality=quality)
-    return buf.getvalue()
+    return encode_image(im, "jpeg", quality=quality)
