@@ -83,3 +83,19 @@ def test_curve_on_the_tiny_world(demo_dir, tmp_path):
     assert (out / "curve.png").stat().st_size > 10_000
     # the 14-month model only saw sessions recorded by then
     assert all(e.age_days <= 14 * DAYS_PER_MONTH for e in open_corpus(out / "age_14" / "corpus").entries)
+
+
+@pytest.mark.parametrize("command, bad, reason", [
+    ("demo", "train_set=[stage3.epoch=3]", "unknown config key 'train.stage3.epoch'"),
+    ("demo", "eval_set=[limit=0]", "limit 0: must be at least 1"),
+    ("demo", "world_set=[fps=abc]", "fps"),
+    ("curve", "devcv_set=[items.tran=3]", "unknown config key 'devcv.items.tran'"),
+])
+def test_a_bad_step_override_stops_the_run_before_any_step(command, bad, reason, tmp_path, capsys):
+    # a per-step override is a string until its step builds it: checked up front, not minutes in
+    args = [command, "--out", str(tmp_path / "out"), "--set", bad]
+    if command == "curve":
+        args = [command, str(tmp_path), "--ages", "12", *args[1:]]
+    assert main(args) == 2
+    assert reason in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

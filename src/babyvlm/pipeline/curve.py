@@ -46,7 +46,11 @@ class CurveConfig(StepPresets):
 
 
 def load_curve_config(preset: str | None, overrides: tuple[str, ...] = (), **values: Any) -> CurveConfig:
-    return build_config(CurveConfig, section="curve", preset=preset, overrides=overrides, values=values)
+    from babyvlm.pipeline.demo import check_step_configs
+
+    cfg = build_config(CurveConfig, section="curve", preset=preset, overrides=overrides, values=values)
+    check_step_configs(cfg)  # a bad per-step override stops the curve now, not at its first age
+    return cfg
 
 
 def _label(age: float) -> str:

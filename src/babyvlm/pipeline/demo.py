@@ -61,7 +61,29 @@ def load_demo_config(preset: str | None, overrides: tuple[str, ...] = (), seed: 
     values = {"seed": seed, "workers": workers}
     cfg = build_config(DemoConfig, section="demo", preset=preset, overrides=overrides, values=values)
     check_ablations(cfg.ablations)  # before any step runs, not minutes into the demo
+    check_step_configs(cfg)
     return cfg
+
+
+def check_step_configs(cfg: StepPresets) -> None:
+    """Build every step's config from its preset and `*_set` overrides now, so that a misspelt key or
+    a bad value stops the run at once with its one-line reason, not when that step starts."""
+    from babyvlm.devcv.builder import DevCVBuildConfig
+    from babyvlm.evaluate.config import EvalConfig, check_config
+    from babyvlm.pretrain.config import PretrainConfig
+    from babyvlm.train.config import load_train_config
+
+    build_config(PretrainConfig, section="pretrain", preset=cfg.pretrain, overrides=cfg.pretrain_set,
+                 values={"seed": cfg.seed})
+    build_config(DevCVBuildConfig, section="devcv", preset=cfg.devcv, overrides=cfg.devcv_set, values={"seed": cfg.seed})
+    load_train_config(cfg.train, overrides=cfg.train_set, values={"seed": cfg.seed})
+    check_config(build_config(EvalConfig, section="eval", preset=cfg.eval, overrides=cfg.eval_set,
+                              values={"seed": cfg.seed}))
+    if isinstance(cfg, DemoConfig):
+        from babyvlm.world import WorldConfig
+
+        build_config(WorldConfig, section="world", preset=cfg.world, overrides=cfg.world_set,
+                     values={"seed": cfg.seed}).check()
 
 
 def _world(cfg: DemoConfig, out: Path) -> dict[str, Any]:
