@@ -36,13 +36,13 @@ def test_demo_writes_every_output(demo_dir):
     assert set(results["fit"]) == set(results["tasks"])  # every task also scored on its training items
     ablation = json.loads((demo_dir / "ablations" / "stage3_only" / "eval" / "results.json").read_text())
     assert ablation["baselines"] == [] and len(ablation["tasks"]) == 12
-    done = json.loads((demo_dir / "ablations" / "stage3_only" / "run" / "stage3" / "done.json").read_text())
-    assert set(done["init"].values()) == {"new"}  # stage 3 alone starts from a fresh model
+    done = json.loads((demo_dir / "ablations" / "stage3_only" / "run" / "stage3v" / "done.json").read_text())
+    assert set(done["init"].values()) == {"new"}  # stage 3 alone (after its warm-up) starts from a fresh model
     # every DevCV task of the build was evaluated, and the table has a row for each
     assert len(results["tasks"]) == 12
     for name in results["tasks"]:
         assert f"| {name} (n=" in report
-    for s in ("0a", "0b", "1", "2", "3"):
+    for s in ("0a", "0b", "1", "2", "3v", "3"):
         assert (demo_dir / "run" / f"stage{s}" / "done.json").exists()
 
 

@@ -11,10 +11,10 @@ from babyvlm.cli.common import OUT_DIR, config_options, echo_written
 
 
 def _stages(text: str) -> list[str]:
-    from babyvlm.train.config import STAGES
+    from babyvlm.train.config import PAPER_STAGES, STAGES
 
     if text == "all":
-        return list(STAGES)
+        return list(PAPER_STAGES)
     out = [s.strip() for s in text.split(",") if s.strip()]
     bad = [s for s in out if s not in STAGES]
     if bad:

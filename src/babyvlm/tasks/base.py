@@ -16,6 +16,7 @@ handling, scoring and aggregation. The harness drives the model; the task never 
         metrics         ("acc",)                      every metric the task reports
         primary         "acc"                         the one that enters the overall mean
         max_new_tokens  16
+        image_shape     "choose"                      what the images alone decide (below); None: the words matter
 
         locate(root) -> Path | None                   the task's data under a data root
         load(path, skip_bad=, rejects=) -> list[Item] official items, checked (`check`)
@@ -118,6 +119,11 @@ class Task:
     version: ClassVar[int] = 1  # the task definition's version (scoring, answer space); in results.json
     description: ClassVar[str] = ""
     system_prompt: ClassVar[str] = ""  # the paper's API-baseline system prompt (--prompts official)
+    # Where the answer follows from the images alone, the shape of that decision (stage 3v, the vision
+    # warm-up, trains the tower on it): "label" one image, the answer is a class; "sequence" frames, the
+    # answer is a class; "choose" one image per option, the letter picks the image; "match" a reference,
+    # then one image per option. None: the answer depends on the words (which object, which word).
+    image_shape: ClassVar[str | None] = None
 
     # ------------------------------------------------------------------ data
     def locate(self, root: Path) -> Path | None:

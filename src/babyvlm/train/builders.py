@@ -79,7 +79,7 @@ def _describe(path: Path, ref: str, rd: RunDir) -> str:
 # --- building each kind of stage ----------------------------------------------------------------------
 
 def use_fsdp(cfg: TrainConfig, ctx: DistContext, kind: str = "vlm") -> bool:
-    return cfg.strategy == "fsdp" and ctx.enabled and kind != "vision_ssl"
+    return cfg.strategy == "fsdp" and ctx.enabled and kind not in ("vision_ssl", "vision_sup")
 
 
 def build_lm_task(stage, scfg, cfg, rd, ctx, processor, sources):
@@ -164,6 +164,36 @@ def build_ssl_task(stage, scfg, cfg, rd, ctx, processor, sources):
                          tokenizer=processor.tokenizer)
     task = SSLTask(objective, data, scfg, cfg, ctx, out_dir=rd.model_dir(stage))
     return task, origin, {"frames": len(frames), "objective": scfg.ssl}
+
+
+def build_warmup_task(stage, scfg, cfg, rd, ctx, processor, sources):
+    """Stage 3v: the init VLM's tower trained on what the DevCV train split's images decide (vision_sup.py)."""
+    from babyvlm.train.data import ImageTransform
+    from babyvlm.train.tasks import WarmupTask
+    from babyvlm.train.vision_sup import LabeledData, WarmupObjective, labeled_items
+
+    vlms = [s for s in sources if s[0] == "vlm"]
+    if len(vlms) != len(sources) or len(vlms) > 1:
+        raise InputError(f"stage {stage} trains the tower of one VLM: set stage{stage}.init to one VLM stage or "
+                         f"folder (e.g. [2]) or to [] for a fresh model, not {[s[2] for s in sources]}")
+    if cfg.devcv is None:
+        raise InputError(f"stage {stage} reads the DevCV train split: pass --devcv DIR")
+    if vlms:
+        vlm, _ = load_vlm(vlms[0][1])
+        src = _describe(vlms[0][1], vlms[0][2], rd)
+    else:
+        vlm, src = build_vlm(cfg.model, processor.tokenizer, seed=cfg.seed), "new"
+    items, heads, skipped = labeled_items(cfg.devcv, scfg.tasks or None)
+    items = subset(items, scfg.max_samples, cfg.seed)
+    for name, n in skipped.items():
+        log.warning("stage %s: %s: %d train items left out (an answer that is not one of its images' options)",
+                    stage, name, n)
+    data = LabeledData(items, heads, ImageTransform(processor.image_processor))
+    objective = WarmupObjective(vlm.model.vision_tower, heads)
+    task = WarmupTask(objective, data, scfg, cfg, ctx, vlm=vlm, processor=processor, out_dir=rd.model_dir(stage))
+    origin = {"vision": src, "connector": src, "language": src}
+    info = {"items": len(items), "tasks": {h.task: h.shape for h in heads}, "skipped": skipped}
+    return task, origin, info
 
 
 def build_vlm_task(stage, scfg, cfg, rd, ctx, processor, sources):

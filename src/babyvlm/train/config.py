@@ -19,7 +19,9 @@ from babyvlm.config import build_config, preset_path
 from babyvlm.errors import ConfigError
 from babyvlm.model.config import ModelConfig, load_model_config
 
-STAGES = ("0a", "0b", "1", "2", "3")
+STAGES = ("0a", "0b", "1", "2", "3v", "3")
+# the paper's recipe (`--stage all`); 3v, the vision warm-up on the DevCV train split, is opt-in
+PAPER_STAGES = ("0a", "0b", "1", "2", "3")
 PARTS = ("vision", "connector", "language")
 
 
@@ -59,7 +61,7 @@ class StageConfig:
               "grad_accum": ">=1", "max_length": ">=0", "max_samples": ">=0", "val_samples": ">=0",
               "eval_every": ">=0", "save_every": ">=0", "log_every": ">=1", "halt_after": ">=0"}
 
-    kind: Literal["lm", "vision_ssl", "vlm"] = "vlm"
+    kind: Literal["lm", "vision_ssl", "vision_sup", "vlm"] = "vlm"
     init: list[str] = field(default_factory=list)  # earlier stages ("0a", "1", ...) or model folders
     trainable: list[str] = field(default_factory=list)  # parts: vision, connector, language
     data: Literal["text", "frames", "pretrain", "devcv"] = "pretrain"
@@ -129,6 +131,9 @@ class TrainConfig:
     stage2: StageConfig = field(default_factory=lambda: _stage(
         kind="vlm", init=["1"], trainable=["connector", "language"], formats=["mix_format"], template="baby_plain",
         lr=2e-5))
+    stage3v: StageConfig = field(default_factory=lambda: _stage(
+        kind="vision_sup", init=["2"], trainable=["vision"], data="devcv", formats=[], template="", lr=1e-3,
+        batch_size=16, epochs=5, weight_decay=0.05, warmup_ratio=0.1))
     stage3: StageConfig = field(default_factory=lambda: _stage(
         kind="vlm", init=["2"], trainable=["vision", "connector", "language"], data="devcv", formats=[],
         template="baby_v1", lr=5e-5, lr_vision=1e-5))

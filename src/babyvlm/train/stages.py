@@ -26,6 +26,7 @@ from babyvlm.train.builders import (
     build_lm_task,
     build_ssl_task,
     build_vlm_task,
+    build_warmup_task,
     resolve_init,
     text_lines,
     use_fsdp,
@@ -108,7 +109,8 @@ def prepare_stage(stage: str, rd: RunDir, cfg: TrainConfig, ctx: DistContext, *,
         write_config(cfg, sdir, section="train")
     vlm_src = next((p for k, p, _ in sources if k == "vlm"), None)
     processor = ensure_processor(rd, cfg, ctx, fallback=vlm_src)
-    builder = {"lm": build_lm_task, "vision_ssl": build_ssl_task, "vlm": build_vlm_task}[scfg.kind]
+    builder = {"lm": build_lm_task, "vision_ssl": build_ssl_task, "vision_sup": build_warmup_task,
+               "vlm": build_vlm_task}[scfg.kind]
     task, origin, data_info = builder(stage, scfg, cfg, rd, ctx, processor, sources)
     from babyvlm.train.tasks import write_trainable
 

@@ -261,6 +261,31 @@ class SSLTask(BaseTask):
         ctx.barrier()
 
 
+# --- stage 3v -------------------------------------------------------------------------------------------
+
+class WarmupTask(BaseTask):
+    """The tower of `vlm` and throwaway heads; writes the whole VLM with the trained tower."""
+
+    def __init__(self, objective, data, scfg, tcfg, ctx, *, vlm, processor, out_dir: Path):
+        super().__init__(objective, data, None, scfg, tcfg, ctx, max_length=1, packing=False)
+        self.vlm, self.processor, self.out_dir = vlm, processor, out_dir
+        self.summary = apply_trainable(objective, self.part_of, {"vision", "head"})
+
+    def part_of(self, name: str) -> str | None:
+        return "vision" if name.startswith("vision.") else "head"
+
+    def lr_of(self, part: str) -> float:
+        return self.scfg.part_lr("vision") if part == "vision" else self.scfg.lr
+
+    def count(self, batch) -> int:
+        return int(batch["targets"].shape[0])
+
+    def finish(self, ctx) -> None:
+        if ctx.main:  # the objective's tower is the VLM's own module, trained in place
+            save_pretrained(self.vlm, self.out_dir, processor=self.processor)
+        ctx.barrier()
+
+
 # --- stages 1-3 -----------------------------------------------------------------------------------------
 
 class VLMTask(BaseTask):

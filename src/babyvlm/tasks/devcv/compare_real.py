@@ -13,5 +13,6 @@ class CompareReal(ChoiceTask):
     name = "compare_real"
     folder = "compare_real"
     leaderboard_id = "baby_compare_real"
+    image_shape = "choose"
     description = "Who has more (real frames): which image has more of the category"
     pixel_rule = "more_blobs"

@@ -13,5 +13,6 @@ class CompareSynthetic(ChoiceTask):
     name = "compare_synthetic"
     folder = "compare_synthetic"
     leaderboard_id = "baby_compare_synthetic"
+    image_shape = "choose"
     description = "Who has more (synthetic): which image has more copies of the object"
     pixel_rule = "more_blobs"

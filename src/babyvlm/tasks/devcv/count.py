@@ -14,5 +14,6 @@ class Count(NumberTask):
     name = "count"
     folder = "count"
     leaderboard_id = "baby_count"
+    image_shape = "label"
     description = "Counting: how many objects of the category"
     answer_range = (4, 12)

@@ -13,6 +13,7 @@ class SpatialDetails(ChoiceTask):
     name = "spatialdetails"
     folder = "spatialdetails"
     leaderboard_id = "baby_spatialdetails"
+    image_shape = "match"
     description = "Spatial details: which frame contains exactly the reference object"
     pixel_rule = "nearest"
     reference_image = 0

@@ -12,5 +12,6 @@ class Subitizing(NumberTask):
     name = "subitizing"
     folder = "subitizing"
     leaderboard_id = "baby_subitizing"
+    image_shape = "label"
     description = "Subitizing: how many (1-4) objects"
     answer_range = (1, 4)

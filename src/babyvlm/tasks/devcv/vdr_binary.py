@@ -15,5 +15,6 @@ class VDRBinary(DirectionTask):
     name = "vdr_binary"
     folder = "vdr-binary"
     leaderboard_id = "baby_vdr_binary"
+    image_shape = "sequence"
     description = "Visual delayed response (binary): which side the object leaves through"
     default_options = ("left", "right")

@@ -14,4 +14,5 @@ class VDROpen(DirectionTask):
     name = "vdr_open"
     folder = "vdr-open"
     leaderboard_id = "baby_vdr_open"
+    image_shape = "sequence"
     description = "Visual delayed response (open): which of 8 directions the object leaves by"
