@@ -27,17 +27,15 @@ from babyvlm.config import build_config, write_config
 from babyvlm.errors import InputError
 from babyvlm.pipeline.demo import StepPresets
 from babyvlm.pipeline.steps import Steps
+from babyvlm.tasks.devcv import DEVCV_TASKS
 from babyvlm.util.cpu import passive_openmp
 from babyvlm.util.io import read_json, write_json, write_text
 
 log = logging.getLogger("babyvlm")
 
 DAYS_PER_MONTH = 30.4375
-# NIH Baby Toolbox: the age (months) from which each measure is given to children
-NIH_FROM_MONTHS = {
-    "looking_while_listening": 6, "picture_vocabulary": 25, "compare_real": 25, "compare_synthetic": 25,
-    "subitizing": 25, "count": 25, "memory": 22, "vdr_binary": 22, "vdr_open": 22,
-}
+# NIH Baby Toolbox: the age (months) from which each measure is given to children (the tasks' own)
+NIH_FROM_MONTHS = {name: cls.nih_from_months for name, cls in DEVCV_TASKS.items() if cls.nih_from_months is not None}
 
 
 @dataclass

@@ -124,6 +124,8 @@ class Task:
     # answer is a class; "choose" one image per option, the letter picks the image; "match" a reference,
     # then one image per option. None: the answer depends on the words (which object, which word).
     image_shape: ClassVar[str | None] = None
+    nih_from_months: ClassVar[float | None] = None  # NIH Baby Toolbox: the age the measure is given from
+    build_cost: ClassVar[float] = 1.0  # the DevCV builder's seconds per item on one core (orders its jobs)
 
     # ------------------------------------------------------------------ data
     def locate(self, root: Path) -> Path | None:

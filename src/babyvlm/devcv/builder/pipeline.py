@@ -38,6 +38,7 @@ from babyvlm.devcv.builder.registry import builder, resolve_tasks, task_folder
 from babyvlm.devcv.builder.vocab import Vocabulary
 from babyvlm.errors import InputError
 from babyvlm.formats.splits import corpus_splits
+from babyvlm.tasks.devcv import DEVCV_TASKS
 from babyvlm.util.io import read_json, write_json
 from babyvlm.util.progress import progress
 from babyvlm.util.rejects import Reject, RejectLog
@@ -155,9 +156,7 @@ def _task_done(path: Path, signature: str) -> dict[str, Any] | None:
 
 
 # relative cost per item (seconds on one core, measured on the small world), for ordering jobs
-COST = {"memory": 10.0, "picture_vocabulary": 2.0, "leftright": 2.0, "vdr_binary": 3.0, "vdr_open": 3.0,
-        "localize": 1.0, "spatialdetails": 1.0, "compare_real": 1.0, "compare_synthetic": 1.0, "count": 0.7,
-        "subitizing": 0.5, "looking_while_listening": 0.5}
+COST = {name: cls.build_cost for name, cls in DEVCV_TASKS.items()}
 _STATE: dict[str, Any] = {}  # what task jobs share: set here, or rebuilt from the index in each worker
 _LEXICONS: dict[str, Any] = {}
 LEXICON_TASKS = ("picture_vocabulary", "looking_while_listening")

@@ -13,6 +13,7 @@ class CompareReal(ChoiceTask):
     name = "compare_real"
     folder = "compare_real"
     leaderboard_id = "baby_compare_real"
+    nih_from_months = 25
     image_shape = "choose"
     description = "Who has more (real frames): which image has more of the category"
     pixel_rule = "more_blobs"

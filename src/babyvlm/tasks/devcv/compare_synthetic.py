@@ -13,6 +13,7 @@ class CompareSynthetic(ChoiceTask):
     name = "compare_synthetic"
     folder = "compare_synthetic"
     leaderboard_id = "baby_compare_synthetic"
+    nih_from_months = 25
     image_shape = "choose"
     description = "Who has more (synthetic): which image has more copies of the object"
     pixel_rule = "more_blobs"

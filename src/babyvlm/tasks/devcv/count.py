@@ -14,6 +14,8 @@ class Count(NumberTask):
     name = "count"
     folder = "count"
     leaderboard_id = "baby_count"
+    nih_from_months = 25
+    build_cost = 0.7
     image_shape = "label"
     description = "Counting: how many objects of the category"
     answer_range = (4, 12)

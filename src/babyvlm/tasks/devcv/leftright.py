@@ -16,6 +16,7 @@ class LeftRight(ChoiceTask):
     name = "leftright"
     folder = "leftright"
     leaderboard_id = "baby_leftright"
+    build_cost = 2.0
     image_shape = "match"
     description = "Left/right: which option keeps the reference's left-right configuration"
     pixel_rule = "nearest"

@@ -74,6 +74,8 @@ class LookingWhileListening(Task):
     name = "looking_while_listening"
     folder = "looking_while_listening"
     leaderboard_id = "baby_winoground"
+    nih_from_months = 6
+    build_cost = 0.5
     kind = "loglikelihood"
     metrics = WINOGROUND_METRICS
     primary = "group_score"

@@ -92,6 +92,8 @@ class Memory(Task):
     name = "memory"
     folder = "memory"
     leaderboard_id = "baby_memory"
+    nih_from_months = 22
+    build_cost = 10.0
     kind = "multiround"
     metrics = ("acc_learning", "acc_testing_raw", "acc_testing_adjusted")
     primary = "acc_testing_adjusted"

@@ -13,5 +13,7 @@ class PictureVocabulary(ChoiceTask):
     name = "picture_vocabulary"
     folder = "picture_vocabulary"
     leaderboard_id = "baby_pv"
+    nih_from_months = 25
+    build_cost = 2.0
     description = "Picture vocabulary: which of four images the word names"
     pixel_rule = "busiest"  # no reference image: the busiest crop exposes size/clutter biases of the targets

@@ -12,6 +12,8 @@ class Subitizing(NumberTask):
     name = "subitizing"
     folder = "subitizing"
     leaderboard_id = "baby_subitizing"
+    nih_from_months = 25
+    build_cost = 0.5
     image_shape = "label"
     description = "Subitizing: how many (1-4) objects"
     answer_range = (1, 4)

@@ -15,6 +15,8 @@ class VDRBinary(DirectionTask):
     name = "vdr_binary"
     folder = "vdr-binary"
     leaderboard_id = "baby_vdr_binary"
+    nih_from_months = 22
+    build_cost = 3.0
     image_shape = "sequence"
     description = "Visual delayed response (binary): which side the object leaves through"
     default_options = ("left", "right")

@@ -14,5 +14,7 @@ class VDROpen(DirectionTask):
     name = "vdr_open"
     folder = "vdr-open"
     leaderboard_id = "baby_vdr_open"
+    nih_from_months = 22
+    build_cost = 3.0
     image_shape = "sequence"
     description = "Visual delayed response (open): which of 8 directions the object leaves by"
