@@ -70,11 +70,11 @@ def results_table(results: dict[str, Any], model: str) -> list[str]:
     return lines
 
 
-def ablation_table(out: Path, results: dict[str, Any], model: str) -> list[str]:
+def ablation_table(out: Path, results: dict[str, Any], model: str, stages: list[str]) -> list[str]:
     """Full pipeline against each pretraining ablation that ran (OUT/ablations/<variant>/eval)."""
     from babyvlm.pipeline.ablations import ABLATIONS
 
-    rows = [("full pipeline (stages 0a, 0b, 1, 2, 3)", results, model)]
+    rows = [(f"full pipeline (stages {', '.join(stages)})", results, model)]
     for name in ABLATIONS:
         p = out / "ablations" / name / "eval" / "results.json"
         if p.exists():
@@ -211,7 +211,7 @@ def write_demo_report(out: Path, cfg, timings: dict[str, float]) -> Path:
             lines += ["## Fit versus generalisation", "",
                       "The same model on the first items of each task's train split (items it was instruction-tuned "
                       "on) beside the test split.", ""] + fit_table(results) + [""]
-        abl = ablation_table(out, results, model)
+        abl = ablation_table(out, results, model, list(cfg.stages))
         if abl:
             lines += ["## Does pretraining matter? (ablations)", "",
                       "Each variant is retrained from the same data with one thing removed, with the same stage-3 "
