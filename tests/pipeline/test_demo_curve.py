@@ -36,13 +36,13 @@ def test_demo_writes_every_output(demo_dir):
     assert set(results["fit"]) == set(results["tasks"])  # every task also scored on its training items
     ablation = json.loads((demo_dir / "ablations" / "stage3_only" / "eval" / "results.json").read_text())
     assert ablation["baselines"] == [] and len(ablation["tasks"]) == 12
-    done = json.loads((demo_dir / "ablations" / "stage3_only" / "run" / "stage3v" / "done.json").read_text())
-    assert set(done["init"].values()) == {"new"}  # stage 3 alone (after its warm-up) starts from a fresh model
+    done = json.loads((demo_dir / "ablations" / "stage3_only" / "run" / "stage3" / "done.json").read_text())
+    assert set(done["init"].values()) == {"new"}  # stage 3 alone starts from a fresh model
     # every DevCV task of the build was evaluated, and the table has a row for each
     assert len(results["tasks"]) == 12
     for name in results["tasks"]:
         assert f"| {name} (n=" in report
-    for s in ("0a", "0b", "1", "2", "3v", "3"):
+    for s in ("0a", "0b", "1", "2", "3"):
         assert (demo_dir / "run" / f"stage{s}" / "done.json").exists()
 
 
@@ -99,3 +99,13 @@ def test_a_bad_step_override_stops_the_run_before_any_step(command, bad, reason,
     assert main(args) == 2
     assert reason in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_ablations_keep_the_vision_warmup_of_the_main_recipe(tmp_path):
+    from babyvlm.pipeline.ablations import ablation_overrides
+
+    assert ablation_overrides("stage3_only", tmp_path, ["0a", "0b", "1", "2", "3"]) == (["stage3.init=[]"], ["3"])
+    assert ablation_overrides("stage3_only", tmp_path, ["0a", "0b", "1", "2", "3v", "3"]) == (
+        ["stage3v.init=[]"], ["3v", "3"])  # 3v from a fresh model; stage 3 keeps starting from 3v
+    sets, stages = ablation_overrides("no_video", tmp_path, ["0a", "0b", "1", "2", "3v", "3"])
+    assert stages == ["1", "2", "3v", "3"] and "stage1.formats=[single_image,interleaved]" in sets

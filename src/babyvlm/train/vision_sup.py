@@ -2,8 +2,9 @@
 
 Measured (docs/demo.md, section 7): the language model's gradient alone does not teach the tiny
 tower the features a task's answer rests on. From the demo's stage 2, stage 3 on compare_synthetic
-stays at the answer prior on its own 240 training items after 900 steps; trained first on those
-items' answers through a small head (this stage, about 30 s), the same stage 3 fits them to 98%.
+stays at the answer prior on its own 240 training items; with the tower first trained on those
+items' answers through a small head (about 30 s), the same stage 3 fits them to 98%. In the demo's
+twelve-task stage 3 the warm-up did not change the numbers, so the demo does not run it.
 
 Each task whose answer follows from its images alone (`Task.image_shape`) gets a head on the mean
 of the tower's patch tokens, in the shape of its decision:
