@@ -1,12 +1,15 @@
 """The fit check: the tiny model must fit items whose answer depends only on the image.
 
-Every item asks the same question ("How many balls do you see?"); only the picture and the answer
-differ. Trained on them through the ordinary stage-3 path, the model must then answer at least 90%
+Every item asks the same question ("How many balls do you see?"; for `compare`, "Which image has
+more balls? Answer (A) <image> (B) <image>", the DevCV shape with two interleaved images); only the
+pictures and the answer differ. Trained on them through the ordinary stage-3 path, the model must then answer at least 90%
 of those same items: a model that cannot, does not use its images (broken image-token alignment,
 pixels, labels or learning rates), whatever the DevCV numbers say.
 """
 
 from __future__ import annotations
+
+import pytest
 
 from babyvlm.train.fitcheck import score_items, write_fit_items, write_tokenizer_corpus
 from babyvlm.train.stages import run_stage
@@ -19,11 +22,12 @@ SMALL_TINY = [
 ]
 
 
-def test_tiny_model_fits_image_only_answers(tmp_path):
+@pytest.mark.parametrize("task", ["count", "compare"])  # one image; two interleaved images answered by letter
+def test_tiny_model_fits_image_only_answers(task, tmp_path):
     from babyvlm.train.config import load_train_config
 
-    data = write_fit_items(tmp_path / "items", task="count", n=32, seed=0)
-    corpus = write_tokenizer_corpus(tmp_path / "corpus")
+    data = write_fit_items(tmp_path / "items", task=task, n=32, seed=0)
+    corpus = write_tokenizer_corpus(tmp_path / "corpus", task=task)
     cfg = load_train_config("tiny", overrides=[
         *SMALL_TINY, "stage3.init=[]", "stage3.val_samples=0", "stage3.epochs=50", "stage3.batch_size=8",
         "tensorboard=false",
