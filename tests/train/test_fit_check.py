@@ -2,9 +2,10 @@
 
 Every item asks the same question ("How many balls do you see?"; for `compare`, "Which image has
 more balls? Answer (A) <image> (B) <image>", the DevCV shape with two interleaved images); only the
-pictures and the answer differ. Trained on them through the ordinary stage-3 path, the model must then answer at least 90%
-of those same items: a model that cannot, does not use its images (broken image-token alignment,
-pixels, labels or learning rates), whatever the DevCV numbers say.
+pictures and the answer differ. Trained on them through the ordinary stage-3 path, the model must
+then answer at least 90% of those same items: a model that cannot, does not use its images (broken
+image-token alignment or image order, pixels, labels or learning rates), whatever the DevCV numbers
+say.
 """
 
 from __future__ import annotations
