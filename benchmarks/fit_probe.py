@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -44,16 +42,14 @@ def subset_build(devcv: Path, tasks: list[str], n: int, out: Path) -> Path:
 
 
 def score_real(model_dir: Path, data: Path, out: Path) -> dict[str, float]:
-    """Primary metric per task from `babyvlm eval` on the subset (the harness's own scoring)."""
-    cmd = [sys.executable, "-m", "babyvlm", "eval", "--model", f"hf:{model_dir}", "--data", str(data),
-           "--out", str(out), "--baselines", "none"]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    res = json.loads((out / "results.json").read_text())
-    scores = {}
-    for name, entry in res["tasks"].items():
-        metrics = entry["models"][res["model"]]["metrics"]
-        scores[name] = round(metrics[entry["primary"]]["value"], 4)
-    return scores
+    """Primary metric per task from the evaluation harness on the subset (the harness's own scoring)."""
+    from babyvlm.evaluate.config import EvalConfig
+    from babyvlm.evaluate.harness import evaluate
+
+    res = evaluate(f"hf:{model_dir}", data, out, EvalConfig(baselines=[], plot=False))
+    return {name: round(entry["models"][res["model"]]["metrics"][entry["primary"]]["value"], 4)
+            for name, entry in res["tasks"].items()}
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -135,9 +135,9 @@ def run(task: str, init: str, args, cfg, processor) -> dict:
         return 100.0 * right / len(xs)
 
     if vlm is not None:
-        dest = Path(args.save_vlm) / task
-        vlm.save_pretrained(dest)
-        vlm_processor.save_pretrained(dest)
+        from babyvlm.model.build import save_pretrained
+
+        save_pretrained(vlm, Path(args.save_vlm) / task, processor=vlm_processor)
     n_choices = len(classes) if shape == "label" else xtr[0].shape[0] - (shape == "match")
     return {"task": task, "init": init, "shape": shape, "train_items": len(xtr), "test_items": len(xte),
             "chance": round(100.0 / n_choices, 1), "fit": round(accuracy(xtr, ytr), 1),

@@ -13,9 +13,9 @@ import yaml
 
 from babyvlm.errors import InputError
 from babyvlm.evaluate.config import EvalConfig
-from babyvlm.evaluate.harness import evaluate, find_tasks, load_tasks
+from babyvlm.evaluate.harness import evaluate, find_tasks, load_tasks, make_task
 from babyvlm.evaluate.lmms import bridge
-from babyvlm.evaluate.lmms.taskdir import write_task_dir
+from babyvlm.evaluate.lmms.taskdir import lmms_task_name, write_task_dir
 from babyvlm.tasks.base import ScoreContext
 from babyvlm.util.rejects import RejectLog
 
@@ -43,9 +43,8 @@ def test_task_folder_holds_the_harness_items_and_scores_like_it(data, tmp_path):
     names = write_task_dir(tmp_path / "tasks", cfg, data=data)
     assert names == ["baby_pv", "baby_winoground", "baby_vdr_open", "baby_compare_real", "baby_count", "baby_memory"]
     tasks, _ = load_tasks(find_tasks(cfg, data, None), cfg, RejectLog(tmp_path / "rejects.jsonl"))
-    for td in tasks:
-        name = {"picture_vocabulary": "baby_pv", "looking_while_listening": "baby_winoground"}.get(
-            td.task.name, f"baby_{td.task.name}")
+    assert [lmms_task_name(td.task) for td in tasks] == names
+    for td, name in zip(tasks, names):
         spec = yaml.load((tmp_path / "tasks" / f"{name}.yaml").read_text(), Loader=_Loader)
         assert spec["task"] == name and spec["output_type"] == "generate_until"
         assert [m["metric"] for m in spec["metric_list"]] == list(td.task.metrics)  # babyvlm's metric keys
@@ -86,8 +85,9 @@ def test_lmms_eval_scores_equal_babyvlm_eval(data, tiny_llava, tmp_path):
     manager = TaskManager(include_path=str(tmp_path / "tasks"), include_defaults=False, model_name="babyvlm")
     theirs = simple_evaluate(model=BabyVLMLmms(pretrained=str(tiny_llava), device="cpu"), tasks=names,
                              task_manager=manager, bootstrap_iters=0, log_samples=False)
-    by_name = {n: t for n, t in zip(names, ours["tasks"])}
-    for name, task in by_name.items():
+    lmms_names = {task: lmms_task_name(make_task(task, cfg)) for task in ours["tasks"]}
+    assert sorted(lmms_names.values()) == sorted(names)
+    for task, name in lmms_names.items():
         (model,) = ours["tasks"][task]["models"].values()
         for metric, value in model["metrics"].items():
             assert theirs["results"][name][f"{metric},none"] == pytest.approx(value["value"], abs=1e-9), (name, metric)

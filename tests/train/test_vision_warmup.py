@@ -42,8 +42,10 @@ def test_stage_3v_trains_only_the_tower_and_stage_3_starts_from_it(trained_run, 
     assert before.keys() == after.keys()
     changed = {k for k in before if not torch.equal(before[k], after[k])}
     assert changed and all("vision_tower" in k for k in changed), sorted(changed)[:3]
-    rec3 = run_stage("3", run, cfg, preset="tiny")
+    rec3 = run_stage("3", run, cfg, preset="tiny", restart=True)  # the copied run had finished a stage 3
     assert rec3["steps"] == 2 and (run / "stage3" / "model" / "config.json").exists()
+    # every part of stage 3's model came from 3v's output
+    assert set(rec3["init"].values()) == {"stage3v/model"}, rec3["init"]
 
 
 def test_the_warmup_objective_learns_what_the_images_decide(toy_devcv, micro_cfg):

@@ -69,9 +69,13 @@ def image_decided_tasks(names: list[str] | None = None) -> list[type[Task]]:
     return out
 
 
-def _answer(task: Task, item) -> str:
-    answers = [gpt for _, gpt in item.turns if gpt]
-    return answers[-1].strip() if answers else ""
+def _class_of(task: Task, item) -> str:
+    """The class a label or sequence item's answer names, from the task's own `gold` (a lettered
+    answer names the option it picks: "(B)" over "(A) 3 (B) 4" is "4")."""
+    if hasattr(task, "gold_direction"):
+        return task.gold_direction(item)
+    gold = task.gold(item)
+    return (task.letters(item) or {}).get(gold, gold).strip()
 
 
 def labeled_items(devcv: Path, names: list[str] | None = None, *, split: str = "train",
@@ -91,9 +95,9 @@ def labeled_items(devcv: Path, names: list[str] | None = None, *, split: str = "
         mine: list[Labeled] = []
         bad = 0
         if shape in ("label", "sequence"):
-            classes = tuple(sorted({_answer(task, it) for it in loaded} - {""}, key=lambda s: (len(s), s)))
-            for it in loaded:
-                a = _answer(task, it)
+            answers = [_class_of(task, it) for it in loaded]
+            classes = tuple(sorted(set(answers) - {""}, key=lambda s: (len(s), s)))
+            for it, a in zip(loaded, answers):
                 if a in classes and it.images:
                     mine.append(Labeled(cls.name, tuple(it.images), classes.index(a)))
                 else:
@@ -103,7 +107,7 @@ def labeled_items(devcv: Path, names: list[str] | None = None, *, split: str = "
             classes = ()
             extra = 1 if shape == "match" else 0  # the reference image
             for it in loaded:
-                a = _answer(task, it).upper().strip("() .")
+                a = task.gold(it)
                 n_opts = len(it.images) - extra
                 if len(a) == 1 and a in LETTERS[:n_opts] and n_opts >= 2:
                     mine.append(Labeled(cls.name, tuple(it.images), LETTERS.index(a)))

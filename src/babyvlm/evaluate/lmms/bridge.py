@@ -23,8 +23,10 @@ from babyvlm.evaluate.config import EvalConfig
 from babyvlm.tasks.base import ScoreContext, Task
 from babyvlm.tasks.conversation import Conversation
 from babyvlm.tasks.items import Item
+from babyvlm.util.io import read_json
 
 CONFIG_FILE = "eval_config.yml"  # not .yaml: lmms-eval reads every *.yaml under --include_path as a task
+SOURCES_FILE = "sources.json"  # the data folders the items were found in
 OUTPUT_PREFIX = "babyvlm-output:"
 
 
@@ -42,23 +44,14 @@ def task_items(taskdir: str, task_name: str) -> tuple[Task, dict[str, Item], Eva
 
     cfg = load_config(taskdir)
     cfg.tasks = task_name
-    data = Path(cfg_value(taskdir, "data")) if cfg_value(taskdir, "data") else None
-    v1 = Path(cfg_value(taskdir, "v1_data")) if cfg_value(taskdir, "v1_data") else None
+    sources = read_json(Path(taskdir) / SOURCES_FILE)
+    data, v1 = (Path(sources[k]) if sources.get(k) else None for k in ("data", "v1_data"))
     plan = find_tasks(cfg, data, v1)
     loaded, not_run = load_tasks(plan, cfg, RejectLog(Path(taskdir) / "rejects.jsonl"))
     if not loaded:
         raise InputError(f"{task_name}: no items under {data or v1} ({not_run.get(task_name, 'absent')})")
     td = loaded[0]
     return td.task, {item.id: item for item in td.items}, cfg
-
-
-@functools.lru_cache(maxsize=8)
-def _sources(taskdir: str) -> dict[str, Any]:
-    return json.loads((Path(taskdir) / "sources.json").read_text(encoding="utf-8"))
-
-
-def cfg_value(taskdir: str, key: str) -> Any:
-    return _sources(taskdir).get(key)
 
 
 def item_of(doc: dict[str, Any]) -> tuple[Task, Item, EvalConfig]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from babyvlm.config import write_config
 from babyvlm.errors import InputError
 from babyvlm.evaluate.config import EvalConfig
-from babyvlm.evaluate.lmms.bridge import CONFIG_FILE
+from babyvlm.evaluate.lmms.bridge import CONFIG_FILE, SOURCES_FILE
 from babyvlm.tasks.base import Task
 from babyvlm.util.io import write_json, write_jsonl, write_text
 
@@ -70,7 +70,7 @@ def write_task_dir(out: str | Path, cfg: EvalConfig, *, data: Path | None, v1_da
     for old in out.glob("*.yaml"):  # a rewrite leaves no task of an earlier data folder behind
         old.unlink()
     write_config(cfg, out, section="eval", name=CONFIG_FILE)
-    write_json(out / "sources.json", {"data": str(Path(data).resolve()) if data else None,
+    write_json(out / SOURCES_FILE, {"data": str(Path(data).resolve()) if data else None,
                                       "v1_data": str(Path(v1_data).resolve()) if v1_data else None})
     write_text(out / "utils.py", UTILS)
     rejects = RejectLog(out / "rejects.jsonl")

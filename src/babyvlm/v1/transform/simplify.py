@@ -83,9 +83,15 @@ SIMPLIFICATIONS: dict[str, str] = {
 
 
 
-def _word_of(item: str) -> str:
-    found = find_word(item)
-    return found.word if found is not None else item
+def _renames() -> dict[str, str]:
+    """The shared synonyms that rename a word (not those that only pin a CDI sense), in V1's words."""
+    out = {}
+    for name, item in SAME_THING.items():
+        found = find_word(item)
+        word = found.word if found is not None else item
+        if word != name:
+            out[name] = SIMPLIFICATIONS.get(word, word)
+    return out
 
 
 # The table the rewriter reads: the package's same-referent synonyms (`babyvlm.data.words`) that
@@ -93,7 +99,4 @@ def _word_of(item: str) -> str:
 # couch), then the looser simplifications above; so V1 and the DevCV builder never disagree about
 # what a word names. Entries that only pin a word to one CDI sense (`orange` -> the fruit, `can` ->
 # the object) are left out: in a caption those words are as often a colour or a verb.
-SYNONYMS: dict[str, str] = {
-    **{k: SIMPLIFICATIONS.get(_word_of(v), _word_of(v)) for k, v in SAME_THING.items() if _word_of(v) != k},
-    **SIMPLIFICATIONS,
-}
+SYNONYMS: dict[str, str] = {**_renames(), **SIMPLIFICATIONS}
