@@ -22,7 +22,13 @@ end-of-sequence, what a trained model writes). Replies must be identical. The wa
 change in a shared machine's load hits all of them alike. A random model rarely stops early, so
 every way produces --new-tokens tokens per item. --hidden/--layers/--image-size set the model's size.
 
+Family rows (`--families all`): the same three ways for a tiny random model of each family of
+`babyvlm.evaluate.tiny_families` (width 32, one layer, so the processor's share of the time is
+large), generation and log-likelihood, with whether the replies and log-likelihoods match and the
+image cache's state at the end (on: batches built from cached parts; off: the processor each time).
+
     python benchmarks/bench_eval.py [--data DIR] [--batch-size 16] [--new-tokens 8] [--threads N]
+    python benchmarks/bench_eval.py --families all --families-only
 """
 
 from __future__ import annotations
@@ -100,6 +106,87 @@ def timed(fn) -> tuple[float, object]:
     return time.perf_counter() - t, out
 
 
+def time_ways(ways: dict, sets: dict[str, list[Conversation]], args):
+    """Generation and log-likelihood through each way, alternating over chunks of one batch each so
+    that a change in a shared machine's load hits all of them alike."""
+    gen = {k: 0.0 for k in ways}
+    outs: dict[str, list[str]] = {k: [] for k in ways}
+    bs = args.batch_size
+    n_items = len(next(iter(sets.values())))
+    for s in range(0, n_items, bs):
+        for name, a in ways.items():
+            chunk = sets[name][s: s + bs]
+            if name == "one at a time":
+                dt, o = timed(lambda chunk=chunk, a=a: [a.generate([c], args.new_tokens)[0] for c in chunk])
+            else:
+                dt, o = timed(lambda chunk=chunk, a=a: a.generate(chunk, args.new_tokens))
+            gen[name] += dt
+            outs[name] += o
+    reqs = {name: loglik_requests(sets[name], n_items) for name in ways}
+    ll = {k: 0.0 for k in ways}
+    lls: dict[str, list] = {k: [] for k in ways}
+    for s in range(0, len(next(iter(reqs.values()))), bs):
+        for name, a in ways.items():
+            chunk = reqs[name][s: s + bs]
+            if name == "one at a time":
+                dt, o = timed(lambda chunk=chunk, a=a: [a.loglikelihood([r])[0] for r in chunk])
+            else:
+                dt, o = timed(lambda chunk=chunk, a=a: a.loglikelihood(chunk))
+            ll[name] += dt
+            lls[name] += o
+    return gen, outs, ll, lls, reqs
+
+
+def family_rows(args) -> list[tuple]:
+    """(family, items/s per way for generation, requests/s per way for log-likelihood, identical,
+    fast-path state, error) for each tiny random model of --families, on the same items."""
+    from babyvlm.errors import InputError
+    from babyvlm.evaluate.tiny_families import FAMILIES, build_tiny
+
+    names = list(FAMILIES) if args.families == "all" else [f for f in args.families.split(",") if f]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for fam in names:
+            path = build_tiny(fam, Path(tmp) / fam)
+            opts = dict(device=args.device, dtype=args.dtype)
+            try:
+                ways = {"one at a time": load_adapter(f"hf:{path}", AdapterOptions(batch_size=1, image_cache=0, **opts)),
+                        "batched": load_adapter(f"hf:{path}", AdapterOptions(batch_size=args.batch_size, image_cache=0,
+                                                                              **opts)),
+                        "batched+cache": load_adapter(f"hf:{path}", AdapterOptions(batch_size=args.batch_size, **opts))}
+            except InputError as e:
+                rows.append((fam, None, None, None, None, str(e)))
+                continue
+            for a in ways.values():  # warm-up (and the cached path's one-time checks)
+                a.generate(conversations(args.data, 2), args.new_tokens)
+                a.loglikelihood(loglik_requests(conversations(args.data, 4), 2))
+            sets = {name: conversations(args.data, args.items) for name in ways}
+            n = len(sets["batched"])
+            gen, outs, ll, lls, reqs = time_ways(ways, sets, args)
+            n_reqs = len(reqs["batched"])
+            same = outs["one at a time"] == outs["batched+cache"] and all(
+                abs(x[0] - y[0]) < 1e-4 for x, y in zip(lls["one at a time"], lls["batched+cache"]))
+            rows.append((fam, {k: n / v for k, v in gen.items()}, {k: n_reqs / v for k, v in ll.items()}, same,
+                         ways["batched+cache"].inputs.state, ""))
+            for a in ways.values():
+                a.close()
+    return rows
+
+
+def print_family_rows(rows, args) -> None:
+    print(f"model families (tiny random models, width 32, 1 layer; batch {args.batch_size}, "
+          f"{args.new_tokens} new tokens, {torch.get_num_threads()} threads): items/s | requests/s")
+    ways = ["one at a time", "batched", "batched+cache"]
+    print(f"{'family':18s}" + "".join(f"{'gen ' + w:>22s}" for w in ways) + f"{'ratio':>7s}"
+          + "".join(f"{'ll ' + w:>21s}" for w in ways) + f"{'ratio':>7s}  same  fast path")
+    for fam, gen, ll, same, state, err in rows:
+        if gen is None:
+            print(f"{fam:18s}  not run: {err}")
+            continue
+        print(f"{fam:18s}" + "".join(f"{gen[w]:22.1f}" for w in ways) + f"{gen[ways[2]] / gen[ways[0]]:6.1f}x"
+              + "".join(f"{ll[w]:21.1f}" for w in ways) + f"{ll[ways[2]] / ll[ways[0]]:6.1f}x  {str(same):5s} {state}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -113,11 +200,17 @@ def main() -> None:
     ap.add_argument("--layers", type=int, default=4)
     ap.add_argument("--image-size", type=int, default=64)
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    ap.add_argument("--families", default="", help="also a row per tiny random model family: 'all' or "
+                    "comma-separated names of babyvlm.evaluate.tiny_families.FAMILIES")
+    ap.add_argument("--families-only", action="store_true", help="only the --families rows")
     ap.add_argument("--device", default="cpu", help="cpu | cuda | auto")
     ap.add_argument("--dtype", default="float32", help="float32 | bfloat16 | auto")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.families_only:
+        print_family_rows(family_rows(args), args)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         path = build_tiny_llava(Path(tmp) / "model", hidden=args.hidden, layers=args.layers,
@@ -142,32 +235,7 @@ def main() -> None:
         for a in [*ways.values(), single_cached]:  # warm-up (and the cached path's one-time check)
             a.generate(conversations(args.data, 2), args.new_tokens)
             a.loglikelihood(loglik_requests(conversations(args.data, 4), 2))
-        # The machine may be shared: the ways alternate over chunks of one batch each, so that a load
-        # change hits all of them alike.
-        gen = {k: 0.0 for k in ways}
-        outs: dict[str, list[str]] = {k: [] for k in ways}
-        bs = args.batch_size
-        for s in range(0, n_items, bs):
-            for name, a in ways.items():
-                chunk = sets[name][s: s + bs]
-                if name == "one at a time":
-                    dt, o = timed(lambda chunk=chunk, a=a: [a.generate([c], args.new_tokens)[0] for c in chunk])
-                else:
-                    dt, o = timed(lambda chunk=chunk, a=a: a.generate(chunk, args.new_tokens))
-                gen[name] += dt
-                outs[name] += o
-        reqs = {name: loglik_requests(conversations(args.data, args.items), n_items) for name in ways}
-        ll = {k: 0.0 for k in ways}
-        lls: dict[str, list] = {k: [] for k in ways}
-        for s in range(0, len(reqs["batched"]), bs):
-            for name, a in ways.items():
-                chunk = reqs[name][s: s + bs]
-                if name == "one at a time":
-                    dt, o = timed(lambda chunk=chunk, a=a: [a.loglikelihood([r])[0] for r in chunk])
-                else:
-                    dt, o = timed(lambda chunk=chunk, a=a: a.loglikelihood(chunk))
-                ll[name] += dt
-                lls[name] += o
+        gen, outs, ll, lls, reqs = time_ways(ways, sets, args)
         mem = {k: 0.0 for k in ways}
         mem_out: dict[str, list] = {}
         task, _ = memory_items(args.data)

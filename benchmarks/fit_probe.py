@@ -13,7 +13,8 @@ images for that kind of item, whatever its test score.
     python benchmarks/fit_probe.py --out /tmp/probe --devcv runs/demo/devcv --tasks compare_synthetic \
         --init runs/demo/run/stage2/model --set stage3.epochs=40
 
-Prints one JSON row per run: task(s), items, steps, seconds, final loss, accuracy on the training items.
+Prints one JSON row per run: task(s), items, steps, seconds, final loss, accuracy on the training items
+(and, with `--test-items N`, on N fresh generated items it never saw).
 """
 
 from __future__ import annotations
@@ -58,6 +59,10 @@ def main() -> None:
     ap.add_argument("--devcv", default="", help="a DevCV build: probe its real train items instead")
     ap.add_argument("--tasks", default="", help="with --devcv: comma-separated task folders")
     ap.add_argument("--items", type=int, default=64, help="items (per task with --devcv)")
+    ap.add_argument("--test-items", type=int, default=0, help="generated mode: also score this many fresh "
+                    "items (another seed) the model never saw: generalisation beside the fit")
+    ap.add_argument("--radius", type=int, default=5, help="generated mode: ball radius in pixels of 64")
+    ap.add_argument("--max-count", type=int, default=4, help="generated compare: 1..N balls per picture")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--preset", default="tiny", help="train preset")
     ap.add_argument("--set", dest="overrides", action="append", default=[], help="train overrides (stage3.lr=...)")
@@ -77,7 +82,8 @@ def main() -> None:
         pre = args.pretrain or None
     else:
         tasks = [args.task]
-        data = write_fit_items(out / "items", task=args.task, n=args.items, seed=args.seed)
+        ladder = {"radius": args.radius, "max_count": args.max_count}
+        data = write_fit_items(out / "items", task=args.task, n=args.items, seed=args.seed, **ladder)
         pre = None if args.init else str(write_tokenizer_corpus(out / "text_corpus", task=args.task))
     # a fresh model gets a tokenizer trained on the items' words; an --init model keeps its own
     overrides = [f"stage3.init=[{args.init}]" if args.init else "stage3.init=[]", "stage3.tasks=[]",
@@ -92,9 +98,15 @@ def main() -> None:
         acc = score_real(model_dir, data, out / "eval")
     else:
         acc = round(score_items(model_dir, data / "train"), 4)
+    held_out = None
+    if args.test_items and not args.devcv:
+        fresh = write_fit_items(out / "held_out", task=args.task, n=args.test_items, seed=args.seed + 1000,
+                                **ladder)
+        held_out = round(score_items(model_dir, fresh / "train"), 4)
     row = {"tasks": tasks, "items": args.items, "steps": rec["steps"], "seconds": round(secs, 1),
            "final_loss": round(rec["final"]["loss"], 4), "train_accuracy": acc,
-           "init": args.init or "fresh", "overrides": args.overrides}
+           "held_out_accuracy": held_out,
+           "picture": None if args.devcv else ladder, "init": args.init or "fresh", "overrides": args.overrides}
     print(json.dumps(row))
 
 

@@ -140,6 +140,38 @@ def test_fast_path_hands_mixed_tiles_to_the_processor(family_dir):
     assert set(got) == set(want) and all(torch.equal(got[k], want[k]) for k in want)
 
 
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_cached_inputs_equal_the_processors_for_every_family(family, family_dir, num2words):
+    """Batch after batch (equal and mixed image sizes, one and two images per turn, new words around
+    known images), the inputs built from cached parts are the processor's own, tensor by tensor;
+    every family that writes images in place of their placeholders gets the fast path."""
+    import torch
+
+    from babyvlm.evaluate.adapters.hf_inputs import ModelInputs
+
+    a = _adapter(family_dir(family), image_cache=0)
+    inputs = ModelInputs(a.processor, a.tokenizer, cache_size=16)
+    convs = _convs()
+    single = [c for c in convs if len(c.images) == 1]
+    reworded = [Conversation.from_turns([("user", f"Look at {w}: <image> Which one?")], c.images[:1])
+                for w, c in zip(["the cup", "a red truck", "this"], convs)]
+    for batch in [single, convs, reworded, convs[::-1], single, reworded, convs]:
+        texts, refs = [a.render(c) for c in batch], [c.images for c in batch]
+        got, want = inputs(texts, refs), inputs.slow(texts, refs)
+        tensors = {k for k, v in want.items() if hasattr(v, "shape")}
+        assert {k for k, v in got.items() if hasattr(v, "shape")} == tensors
+        assert all(torch.equal(got[k], want[k]) for k in tensors), family
+    if family == "paligemma":  # images go before the whole prompt: nothing to build in place
+        assert inputs.state == "off"
+        return
+    assert inputs.state == "on"
+    texts, refs = [a.render(c) for c in reworded], [c.images for c in reworded]
+    built, shape = inputs.fast(texts, refs)
+    assert shape in inputs._verified  # the last of these batches really came from the cache
+    fast, want = built[inputs._verified[shape]], inputs.slow(texts, refs)
+    assert all(torch.equal(fast[k], want[k]) for k in want if hasattr(want[k], "shape"))
+
+
 def test_an_error_inside_the_fast_path_falls_back_to_the_processor(family_dir, caplog):
     from babyvlm.evaluate.adapters.hf_inputs import ModelInputs
 

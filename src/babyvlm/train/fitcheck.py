@@ -37,7 +37,7 @@ ANSWERS = {
 }
 
 
-def _picture(task: str, answer: str, rng: np.random.Generator) -> Image.Image:
+def _picture(task: str, answer: str, rng: np.random.Generator, *, radius: int = 5) -> Image.Image:
     img = Image.new("RGB", (SIZE, SIZE), BACKGROUND)
     d = ImageDraw.Draw(img)
     r = 7
@@ -53,15 +53,20 @@ def _picture(task: str, answer: str, rng: np.random.Generator) -> Image.Image:
         color = COLORS[str(rng.choice(list(COLORS)))]
         for c in cells:
             x, y = 8 + 16 * (c % 4), 8 + 16 * (c // 4)
-            d.ellipse((x - 5, y - 5, x + 5, y + 5), fill=color)
+            d.ellipse((x - radius, y - radius, x + radius, y + radius), fill=color)
     return img
 
 
 def write_fit_items(out: str | Path, *, task: str = "count", n: int = 64, seed: int = 0,
-                    split: str = "train") -> Path:
-    """`out/<split>/<task>/data.json` with `n` items, answers balanced; returns `out`."""
+                    split: str = "train", radius: int = 5, max_count: int = 4) -> Path:
+    """`out/<split>/<task>/data.json` with `n` items, answers balanced; returns `out`.
+
+    `radius` (pixels of 64) and `max_count` (compare: each picture holds 1..max_count balls) make
+    the pictures harder, a ladder from these clean items towards the DevCV stimuli."""
     if task not in QUESTIONS:
         raise ValueError(f"unknown fit-check task {task!r} (one of {', '.join(QUESTIONS)})")
+    if not 1 <= radius <= 7 or not 2 <= max_count <= 16:
+        raise ValueError(f"radius {radius} must be 1..7 and max_count {max_count} 2..16 (a 4x4 grid of 16-px cells)")
     out = Path(out)
     folder = out / split / task
     (folder / "images").mkdir(parents=True, exist_ok=True)
@@ -71,16 +76,16 @@ def write_fit_items(out: str | Path, *, task: str = "count", n: int = 64, seed: 
     for i in range(n):
         answer = answers[i % len(answers)]
         if task == "compare":  # two counts that differ; the answer's image has the larger
-            low, high = sorted(int(c) for c in rng.choice(4, size=2, replace=False) + 1)
+            low, high = sorted(int(c) for c in rng.choice(max_count, size=2, replace=False) + 1)
             counts = (high, low) if answer == "A" else (low, high)
             names = [f"images/{task}_{i:04d}_{k}.png" for k in range(2)]
             for name, c in zip(names, counts):
-                _picture("count", str(c), rng).save(folder / name)
+                _picture("count", str(c), rng, radius=radius).save(folder / name)
             human = QUESTIONS[task]
             meta = {"counts": list(counts)}
         else:
             names = [f"images/{task}_{i:04d}_0.png"]
-            _picture(task, answer, rng).save(folder / names[0])
+            _picture(task, answer, rng, radius=radius).save(folder / names[0])
             human = f"<image> {QUESTIONS[task]}"
             meta = {}
         items.append({"id": f"{task}_{i}", "image": names,

@@ -2,24 +2,31 @@
 
 `processor(text=texts, images=images)` preprocesses every image of every call. In a harness that is
 most of the time a small model spends (decoding and resizing photos is not batched), and the memory
-task sends every earlier image again each round. `ModelInputs` builds the same tensors from parts:
+task sends every earlier image again each round. `ModelInputs` builds the same tensors from parts,
+for any family whose processor writes each image in place of its `<image>` placeholder:
 
-- each distinct image (by path) is preprocessed once with `processor.image_processor`, in a thread
-  pool (PIL decoding and resizing release the GIL), and kept in an LRU cache of `cache_size` images;
-- each `<image>` in the rendered text is expanded to that image's number of image tokens (learnt
-  once per image size from the processor itself) and the texts are tokenized in one call;
-- the image tensors are concatenated in the order of the images.
+- each distinct image (by content) goes once through the processor on its own, as
+  `processor(text=[<image>], images=[[image]])`, in a thread pool (PIL decoding and resizing release
+  the GIL), and is kept in an LRU cache of `cache_size` images. That one call gives the image's
+  tensors with the processor's own settings (tiling, patching, crops) and the text it writes for
+  the placeholder (`<image>` x N for Llava, `<|image_pad|>` x N for Qwen2-VL, rows of tile tokens for
+  Idefics3, `<img>...</img>` for InternVL, the blank lines and `<start_of_image>...` for Gemma3);
+- the texts, each placeholder replaced by its image's text, are tokenized in one call;
+- the image tensors are joined the way the processor joins them: one after another (Llava, Qwen,
+  InternVL, Gemma3) or one row per conversation padded to the longest (Idefics3, SmolVLM);
+- per-token inputs the processor adds (Qwen's `mm_token_type_ids`, Gemma3's `token_type_ids`) are
+  the value it gives each token id.
 
 The fast path only ever returns what the processor itself would, else the processor is used:
 
-- a batch whose images' tensors differ in shape (any-resolution tiles: LLaVA-NeXT, OneVision,
-  Idefics3, SmolVLM give each image its own number of tiles, and the processor pads them to the
-  batch) is handed to the processor;
-- each new shape of image tensors is checked once against the processor's own output, tensor by
-  tensor; if anything differs (a processor that adds inputs of its own, moves `<image>`, inserts
-  tokens around it, ...) the fast path is switched off for good;
-- any error inside the fast path switches it off too (logged once), and the batch goes to the
-  processor. `cache_size=0` always uses the processor.
+- each new batch shape (the images' tensor shapes and how many images each conversation holds) is
+  checked once against the processor's own output, tensor by tensor; that check also decides how
+  tensors are joined and learns the per-token inputs. A shape whose check fails (a processor that
+  processes an image differently beside others, as LLaVA-OneVision does for multi-image turns) always
+  goes to the processor; the others stay fast;
+- a processor that does not write images in place (PaliGemma puts them before the whole prompt)
+  and any error inside the fast path switch it off for good (logged once). `cache_size=0` always
+  uses the processor.
 """
 
 from __future__ import annotations
@@ -42,10 +49,12 @@ class ModelInputs:
         self.image_token = getattr(processor, "image_token", "<image>")
         self.image_token_id = tokenizer.convert_tokens_to_ids(self.image_token)
         self.cache_size = cache_size
-        self.state = "unverified" if cache_size > 0 and hasattr(processor, "image_processor") else "off"
+        self.state = "unverified" if cache_size > 0 else "off"
         self._images: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._tokens_per_size: dict[tuple[int, int], int] = {}
-        self._verified: set[tuple] = set()  # shapes of image tensors checked against the processor
+        self._verified: dict[tuple, str] = {}  # batch shape checked against the processor -> how tensors join
+        self._rejected: set[tuple] = set()  # batch shapes where the parts did not make its output
+        self._in_place = False  # checked on the first image
+        self._per_token: dict[str, tuple[dict[int, int], int]] = {}  # key -> (value per token id, default)
         self._pool = ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 1))
 
     # ------------------------------------------------------------------ the processor as it is
@@ -71,12 +80,31 @@ class ModelInputs:
 
     # ------------------------------------------------------------------ from parts
     def _process(self, ref: ImageRef) -> dict[str, Any]:
-        out = self.processor.image_processor(images=[ref.pil()], return_tensors="pt")
-        size = ref.pil().size
-        if size not in self._tokens_per_size:
-            probe = self.processor(text=[self.image_token], images=[[ref.pil()]], return_tensors="pt")
-            self._tokens_per_size[size] = int((probe["input_ids"] == self.image_token_id).sum())
-        return {"tensors": {k: v for k, v in out.items() if hasattr(v, "shape")}, "tokens": self._tokens_per_size[size]}
+        """One image through the processor alone: its tensors and the text written for its placeholder."""
+        out = dict(self.processor(text=[self.image_token], images=[[ref.pil()]], return_tensors="pt"))
+        ids = out["input_ids"][0].tolist()
+        plain = self.tokenizer([self.image_token])["input_ids"][0]
+        if plain.count(self.image_token_id) != 1:
+            raise _NotInPlace("the tokenizer does not keep the image placeholder as one token")
+        at = plain.index(self.image_token_id)
+        before, after = plain[:at], plain[at + 1:]
+        if ids[:len(before)] != before or (after and ids[-len(after):] != after) or len(ids) <= len(plain) - 1:
+            raise _NotInPlace("the processor does not write each image in place of its placeholder")
+        if not self._in_place:  # once: text around the placeholder stays around the image, and nothing is
+            # added to the text as a whole (PaliGemma moves images first and ends every prompt with a newline)
+            text = f"a{self.image_token}a"
+            plain = self.tokenizer([text])["input_ids"][0]
+            got = list(self.processor(text=[text], images=[[ref.pil()]])["input_ids"][0])
+            at = plain.index(self.image_token_id)
+            if got[:at] != plain[:at] or got[len(got) - (len(plain) - at - 1):] != plain[at + 1:]:
+                raise _NotInPlace("the processor does not write each image in place of its placeholder")
+            self._in_place = True
+        middle = ids[len(before): len(ids) - len(after)]
+        text = self.tokenizer.decode(middle, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+        n = out["input_ids"].shape[1]
+        tensors = {k: v for k, v in out.items()
+                   if hasattr(v, "shape") and k != "input_ids" and not (v.dim() == 2 and v.shape == (1, n))}
+        return {"tensors": tensors, "text": text}
 
     def _get(self, refs: list[ImageRef]) -> list[dict[str, Any]]:
         keys = [r.fingerprint() for r in refs]
@@ -94,17 +122,11 @@ class ModelInputs:
             self._images.popitem(last=False)
         return out
 
-    def fast(self, texts: list[str], refs: list[list[ImageRef]], *,
-             with_images: bool = True) -> tuple[dict[str, Any], tuple] | None:
-        """(inputs, shape signature) built from cached parts, or None where the parts cannot make
-        the processor's output (a text whose `<image>` count differs, images of unequal shapes)."""
-        import torch
-
+    def fast(self, texts: list[str], refs: list[list[ImageRef]]) -> tuple[dict[str, dict[str, Any]], tuple] | None:
+        """({layout: inputs}, batch shape) built from cached parts, or None where the parts cannot make
+        the processor's output (a text whose placeholder count differs from its images)."""
         flat = [r for rs in refs for r in rs]
         parts = self._get(flat) if flat else []
-        shapes = {tuple((k, tuple(v.shape[1:])) for k, v in sorted(p["tensors"].items())) for p in parts}
-        if len(shapes) > 1:
-            return None  # tiles or sizes differ: the processor pads them its own way
         expanded, pos = [], 0
         for text, rs in zip(texts, refs):
             pieces = text.split(self.image_token)
@@ -112,38 +134,78 @@ class ModelInputs:
                 return None
             s = pieces[0]
             for k, piece in enumerate(pieces[1:]):
-                s += self.image_token * parts[pos + k]["tokens"] + piece
+                s += parts[pos + k]["text"] + piece
             pos += len(rs)
             expanded.append(s)
+        counts = [len(rs) for rs in refs]
+        signature = (tuple(sorted({tuple((k, tuple(v.shape)) for k, v in sorted(p["tensors"].items()))
+                                   for p in parts})), tuple(sorted(set(counts))))
+        if signature in self._rejected:
+            return {}, signature
         enc = dict(self.tokenizer(expanded, return_tensors="pt", padding=True))
-        if with_images and parts:
-            for key in parts[0]["tensors"]:
-                enc[key] = torch.cat([p["tensors"][key] for p in parts], dim=0)
-        return enc, next(iter(shapes), ())
+        for key, (table, default) in self._per_token.items():
+            enc[key] = _lookup(enc["input_ids"], table, default)
+        layouts = [self._verified[signature]] if signature in self._verified else list(_JOIN)
+        built = {}
+        for layout in layouts:
+            tensors = _JOIN[layout](parts, counts)
+            if tensors is not None:
+                built[layout] = {**enc, **tensors}
+        return built, signature
 
     # ------------------------------------------------------------------
     def __call__(self, texts: list[str], refs: list[list[ImageRef]], *, with_images: bool = True) -> dict[str, Any]:
         if self.state == "off" or not any(refs):
             return self.slow(texts, refs, with_images=with_images)
         try:
-            built = self.fast(texts, refs, with_images=True)
+            built = self.fast(texts, refs)
+        except _NotInPlace as e:
+            self._switch_off(str(e))
+            return self.slow(texts, refs, with_images=with_images)
         except Exception as e:  # noqa: BLE001 - whatever breaks here, the processor still knows how
             self._switch_off(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:200])
             return self.slow(texts, refs, with_images=with_images)
-        if built is None:
+        if built is None or not built[0]:  # no way to join these parts, or a shape that failed its check
             return self.slow(texts, refs, with_images=with_images)
-        fast, signature = built
+        candidates, signature = built
         if signature not in self._verified:
             ref = self.slow(texts, refs)
-            if _same(fast, ref):
-                self._verified.add(signature)
-                self.state = "on"
-            else:
-                self._switch_off("the processor's own output differs from the cached path")
+            self._check(candidates, ref, signature)
             return ref
+        fast = candidates[self._verified[signature]]
         if not with_images:
             fast = {k: v for k, v in fast.items() if k in ("input_ids", "attention_mask")}
         return fast
+
+    def _check(self, candidates: dict[str, dict[str, Any]], ref: dict[str, Any], signature: tuple) -> None:
+        """Accept a batch shape if one way of joining the parts gives exactly the processor's output."""
+        for layout, enc in candidates.items():
+            enc = self._with_per_token(enc, ref)
+            if enc is not None and _same(enc, ref):
+                self._verified[signature] = layout
+                self.state = "on"
+                return
+        self._rejected.add(signature)
+        log.info("model inputs: for batches of this shape the processor's own output differs from the cached "
+                 "path; the processor handles them")
+
+    def _with_per_token(self, enc: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any] | None:
+        """`enc` with the processor's per-token inputs it lacks, learnt from `ref` (the value of each
+        token id); None where a value is not a function of the token id."""
+        ids = ref["input_ids"]
+        enc = {k: v for k, v in enc.items() if k in ref}  # what the processor does not return, neither do we
+        for key, value in ref.items():
+            if key in enc or not hasattr(value, "shape") or value.shape != ids.shape or value.is_floating_point():
+                continue
+            table: dict[int, int] = dict(self._per_token.get(key, ({}, 0))[0])
+            for i, v in zip(ids.flatten().tolist(), value.flatten().tolist()):
+                if table.setdefault(i, v) != v:
+                    return None
+            values = list(table.values())
+            default = max(set(values), key=values.count)  # ordinary text tokens: the most common value
+            self._per_token[key] = (table, default)
+            enc[key] = _lookup(enc["input_ids"], table, default)
+        return enc
 
     def _switch_off(self, why: str) -> None:
         self.state = "off"
@@ -151,6 +213,76 @@ class ModelInputs:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)
+
+
+class _NotInPlace(Exception):
+    """The processor's output cannot be built from images processed one by one."""
+
+
+def _lookup(ids, table: dict[int, int], default: int):
+    import torch
+
+    out = torch.full_like(ids, default)
+    for i, v in table.items():
+        if v != default:
+            out[ids == i] = v
+    return out
+
+
+def _join_flat(parts: list[dict[str, Any]], counts: list[int]) -> dict[str, Any] | None:
+    """Every image's tensors one after another (Llava, LLaVA-NeXT, Qwen2-VL, InternVL, Gemma3)."""
+    import torch
+
+    if not parts:
+        return {}
+    out = {}
+    for key in parts[0]["tensors"]:
+        ts = [p["tensors"].get(key) for p in parts]
+        if any(t is None or t.shape[1:] != ts[0].shape[1:] for t in ts):
+            return None  # tiles or sizes differ: the processor pads them its own way
+        out[key] = torch.cat(ts, dim=0)
+    return out
+
+
+def _join_rows(parts: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any] | None:
+    """One row per group of `sizes` images, the group's tiles side by side along dimension 1,
+    zero-padded to the longest row (what processors do with unequal tile counts)."""
+    import torch
+
+    if not parts:
+        return {}
+    out = {}
+    for key in parts[0]["tensors"]:
+        if parts[0]["tensors"][key].dim() < 2:  # one number per image (OneVision's batch_num_images)
+            flat = _join_flat([{"tensors": {key: p["tensors"].get(key)}} for p in parts], sizes)
+            if flat is None:
+                return None
+            out.update(flat)
+            continue
+        rows, pos = [], 0
+        for n in sizes:
+            ts = [p["tensors"].get(key) for p in parts[pos: pos + n]]
+            pos += n
+            if any(t is None or t.dim() < 2 or t.shape[0] != 1 or t.shape[2:] != ts[0].shape[2:] for t in ts):
+                return None
+            rows.append(torch.cat(ts, dim=1))
+        if any(r.shape[2:] != rows[0].shape[2:] for r in rows):
+            return None
+        width = max(r.shape[1] for r in rows)
+        out[key] = torch.cat([torch.cat([r, r.new_zeros((1, width - r.shape[1], *r.shape[2:]))], dim=1)
+                              for r in rows], dim=0)
+    return out
+
+
+# the ways processors join images' tensors; each batch shape's check picks the one that matches
+_JOIN = {
+    "flat": _join_flat,  # one after another
+    # one row per image, tiles padded to the most (LLaVA-NeXT, OneVision with unequal tile counts)
+    "per_image": lambda parts, counts: _join_rows(parts, [1] * len(parts)),
+    # one row per conversation (Idefics3, SmolVLM: pixel_values of shape (conversations, tiles, C, H, W))
+    "per_conversation": _join_rows,
+}
+
 
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
