@@ -5,25 +5,28 @@ most of the time a small model spends (decoding and resizing photos is not batch
 task sends every earlier image again each round. `ModelInputs` builds the same tensors from parts,
 for any family whose processor writes each image in place of its `<image>` placeholder:
 
-- each distinct image (by content) goes once through the processor on its own, as
-  `processor(text=[<image>], images=[[image]])`, in a thread pool (PIL decoding and resizing release
-  the GIL), and is kept in an LRU cache of `cache_size` images. That one call gives the image's
-  tensors with the processor's own settings (tiling, patching, crops) and the text it writes for
-  the placeholder (`<image>` x N for Llava, `<|image_pad|>` x N for Qwen2-VL, rows of tile tokens for
-  Idefics3, `<img>...</img>` for InternVL, the blank lines and `<start_of_image>...` for Gemma3);
+- each distinct image (by content) is processed once, in a thread pool (PIL decoding and resizing
+  release the GIL), and kept in an LRU cache of `cache_size` images. The first image of each size
+  goes through the processor on its own, `processor(text=[<image>], images=[[image]])`: that gives
+  its tensors with the processor's own settings (tiling, patching, crops) and the text it writes
+  for the placeholder (`<image>` x N for Llava, `<|image_pad|>` x N for Qwen2-VL, rows of tile tokens
+  for Idefics3, `<img>...</img>` for InternVL, blank lines and `<start_of_image>...` for Gemma3).
+  Later images of a known size go through the image processor alone where, checked on the first
+  image, it gives the processor's tensors (every family here but InternVL, which crops in the processor);
 - the texts, each placeholder replaced by its image's text, are tokenized in one call;
 - the image tensors are joined the way the processor joins them: one after another (Llava, Qwen,
-  InternVL, Gemma3) or one row per conversation padded to the longest (Idefics3, SmolVLM);
+  InternVL, Gemma3), one row per image with tiles padded to the most (LLaVA-NeXT, OneVision) or one
+  row per conversation padded to the longest (Idefics3, SmolVLM);
 - per-token inputs the processor adds (Qwen's `mm_token_type_ids`, Gemma3's `token_type_ids`) are
   the value it gives each token id.
 
 The fast path only ever returns what the processor itself would, else the processor is used:
 
-- each new batch shape (the images' tensor shapes and how many images each conversation holds) is
-  checked once against the processor's own output, tensor by tensor; that check also decides how
-  tensors are joined and learns the per-token inputs. A shape whose check fails (a processor that
-  processes an image differently beside others, as LLaVA-OneVision does for multi-image turns) always
-  goes to the processor; the others stay fast;
+- each new kind of batch (images' tensors of one shape or of several, turns of one image or of
+  several) is checked once against the processor's own output, tensor by tensor; that check also
+  decides how tensors are joined and learns the per-token inputs. A kind whose check fails (a
+  processor that treats an image differently beside others, as LLaVA-OneVision does in multi-image
+  turns) always goes to the processor; the other kinds stay fast;
 - a processor that does not write images in place (PaliGemma puts them before the whole prompt)
   and any error inside the fast path switch it off for good (logged once). `cache_size=0` always
   uses the processor.
@@ -51,9 +54,11 @@ class ModelInputs:
         self.cache_size = cache_size
         self.state = "unverified" if cache_size > 0 else "off"
         self._images: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._verified: dict[tuple, str] = {}  # batch shape checked against the processor -> how tensors join
-        self._rejected: set[tuple] = set()  # batch shapes where the parts did not make its output
+        self._verified: dict[tuple, str] = {}  # batch kinds checked against the processor -> how tensors join
+        self._rejected: set[tuple] = set()  # batch kinds where the parts did not make its output
         self._in_place = False  # checked on the first image
+        self._alone: bool | None = None  # does the image processor alone give the processor's tensors?
+        self._by_size: dict[tuple[int, int], dict[str, Any]] = {}  # placeholder text, keys, shorter way or not
         self._per_token: dict[str, tuple[dict[int, int], int]] = {}  # key -> (value per token id, default)
         self._pool = ThreadPoolExecutor(max_workers=workers or min(8, os.cpu_count() or 1))
 
@@ -80,8 +85,21 @@ class ModelInputs:
 
     # ------------------------------------------------------------------ from parts
     def _process(self, ref: ImageRef) -> dict[str, Any]:
-        """One image through the processor alone: its tensors and the text written for its placeholder."""
-        out = dict(self.processor(text=[self.image_token], images=[[ref.pil()]], return_tensors="pt"))
+        """One image's tensors and the text the processor writes for its placeholder."""
+        pil = ref.pil()
+        known = self._by_size.get(pil.size)
+        if known is not None and known["image_processor"]:
+            out = self.processor.image_processor(images=[pil], return_tensors="pt")
+            return {"tensors": {k: out[k] for k in known["keys"]}, "text": known["text"]}
+        part = self._through_processor(pil)
+        if known is None:
+            if self._alone is None:  # decided once: processor-only settings do not depend on the size
+                self._alone = self._same_alone(pil, part["tensors"])
+            self._by_size[pil.size] = {"text": part["text"], "keys": list(part["tensors"]), "image_processor": self._alone}
+        return part
+
+    def _through_processor(self, pil) -> dict[str, Any]:
+        out = dict(self.processor(text=[self.image_token], images=[[pil]], return_tensors="pt"))
         ids = out["input_ids"][0].tolist()
         plain = self.tokenizer([self.image_token])["input_ids"][0]
         if plain.count(self.image_token_id) != 1:
@@ -94,7 +112,7 @@ class ModelInputs:
             # added to the text as a whole (PaliGemma moves images first and ends every prompt with a newline)
             text = f"a{self.image_token}a"
             plain = self.tokenizer([text])["input_ids"][0]
-            got = list(self.processor(text=[text], images=[[ref.pil()]])["input_ids"][0])
+            got = list(self.processor(text=[text], images=[[pil]])["input_ids"][0])
             at = plain.index(self.image_token_id)
             if got[:at] != plain[:at] or got[len(got) - (len(plain) - at - 1):] != plain[at + 1:]:
                 raise _NotInPlace("the processor does not write each image in place of its placeholder")
@@ -105,6 +123,17 @@ class ModelInputs:
         tensors = {k: v for k, v in out.items()
                    if hasattr(v, "shape") and k != "input_ids" and not (v.dim() == 2 and v.shape == (1, n))}
         return {"tensors": tensors, "text": text}
+
+    def _same_alone(self, pil, tensors: dict[str, Any]) -> bool:
+        """Does `processor.image_processor` alone give these tensors (no processor-only settings)?"""
+        if not hasattr(self.processor, "image_processor"):
+            return False
+        try:
+            out = self.processor.image_processor(images=[pil], return_tensors="pt")
+        except Exception:  # noqa: BLE001 - then the whole processor it is
+            return False
+        return all(k in out and hasattr(out[k], "shape") for k in tensors) and _same(
+            {k: out[k] for k in tensors}, tensors)
 
     def _get(self, refs: list[ImageRef]) -> list[dict[str, Any]]:
         keys = [r.fingerprint() for r in refs]
@@ -123,8 +152,12 @@ class ModelInputs:
         return out
 
     def fast(self, texts: list[str], refs: list[list[ImageRef]]) -> tuple[dict[str, dict[str, Any]], tuple] | None:
-        """({layout: inputs}, batch shape) built from cached parts, or None where the parts cannot make
+        """({layout: inputs}, batch kind) built from cached parts, or None where the parts cannot make
         the processor's output (a text whose placeholder count differs from its images)."""
+        counts = [len(rs) for rs in refs]
+        turns = tuple(sorted({min(c, 2) for c in counts}))
+        if any(k[2] == turns for k in self._rejected) and not any(k[2] == turns for k in self._verified):
+            return {}, ()  # the processor treats such turns its own way: no need to process the parts
         flat = [r for rs in refs for r in rs]
         parts = self._get(flat) if flat else []
         expanded, pos = [], 0
@@ -137,9 +170,10 @@ class ModelInputs:
                 s += parts[pos + k]["text"] + piece
             pos += len(rs)
             expanded.append(s)
-        counts = [len(rs) for rs in refs]
-        signature = (tuple(sorted({tuple((k, tuple(v.shape)) for k, v in sorted(p["tensors"].items()))
-                                   for p in parts})), tuple(sorted(set(counts))))
+        # the batch's kind: whether its images' tensors differ in shape (padding), and whether turns
+        # hold one image or several (OneVision processes a multi-image turn's images differently)
+        shapes = {tuple((k, tuple(v.shape)) for k, v in sorted(p["tensors"].items())) for p in parts}
+        signature = (tuple(sorted(parts[0]["tensors"])) if parts else (), len(shapes) > 1, turns)
         if signature in self._rejected:
             return {}, signature
         enc = dict(self.tokenizer(expanded, return_tensors="pt", padding=True))
@@ -165,7 +199,7 @@ class ModelInputs:
         except Exception as e:  # noqa: BLE001 - whatever breaks here, the processor still knows how
             self._switch_off(f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:200])
             return self.slow(texts, refs, with_images=with_images)
-        if built is None or not built[0]:  # no way to join these parts, or a shape that failed its check
+        if built is None or not built[0]:  # no way to join these parts, or a kind that failed its check
             return self.slow(texts, refs, with_images=with_images)
         candidates, signature = built
         if signature not in self._verified:
@@ -178,7 +212,7 @@ class ModelInputs:
         return fast
 
     def _check(self, candidates: dict[str, dict[str, Any]], ref: dict[str, Any], signature: tuple) -> None:
-        """Accept a batch shape if one way of joining the parts gives exactly the processor's output."""
+        """Accept a batch kind if one way of joining the parts gives exactly the processor's output."""
         for layout, enc in candidates.items():
             enc = self._with_per_token(enc, ref)
             if enc is not None and _same(enc, ref):
@@ -186,7 +220,7 @@ class ModelInputs:
                 self.state = "on"
                 return
         self._rejected.add(signature)
-        log.info("model inputs: for batches of this shape the processor's own output differs from the cached "
+        log.info("model inputs: for batches of this kind the processor's own output differs from the cached "
                  "path; the processor handles them")
 
     def _with_per_token(self, enc: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any] | None:
@@ -274,7 +308,7 @@ def _join_rows(parts: list[dict[str, Any]], sizes: list[int]) -> dict[str, Any] 
     return out
 
 
-# the ways processors join images' tensors; each batch shape's check picks the one that matches
+# the ways processors join images' tensors; each batch kind's check picks the one that matches
 _JOIN = {
     "flat": _join_flat,  # one after another
     # one row per image, tiles padded to the most (LLaVA-NeXT, OneVision with unequal tile counts)
