@@ -223,7 +223,3 @@ def load_vision(path: str | Path):
     from transformers import ViTModel
 
     return ViTModel.from_pretrained(str(path), dtype=torch.float32)
-
-
-def count_params(module: nn.Module, *, trainable_only: bool = False) -> int:
-    return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)

@@ -79,12 +79,6 @@ def _clean(lines: Iterable[str]) -> Iterator[str]:
             yield line
 
 
-def read_lines(path: str | Path) -> Iterator[str]:
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            yield line.rstrip("\n")
-
-
 def load_tokenizer(path: str | Path):
     from transformers import AutoTokenizer
 

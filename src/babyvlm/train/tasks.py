@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
@@ -304,9 +303,3 @@ class VLMTask(BaseTask):
         if m is not None:
             save_pretrained(m, self.out_dir, processor=self.processor)
         ctx.barrier()
-
-
-def seeded_subset_indices(n: int, k: int, seed: int) -> np.ndarray:
-    if k <= 0 or k >= n:
-        return np.arange(n)
-    return np.sort(np.random.default_rng([seed, 3]).choice(n, size=k, replace=False))

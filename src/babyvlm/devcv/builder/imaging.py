@@ -6,7 +6,6 @@ import io
 from collections import OrderedDict
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
 from babyvlm.util.images import encode_image
@@ -99,7 +98,3 @@ class ImageWriter:
         write_bytes(self.folder / "images" / name, encode_gif(frames))
         self.written += 1
         return f"images/{name}"
-
-
-def to_array(im: Image.Image) -> np.ndarray:
-    return np.asarray(im.convert("RGB"), dtype=np.float32) / 255.0
