@@ -13,12 +13,13 @@ replicates (tasks resampled independently).
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from babyvlm.util.rngs import joined_seed
 
 
 @dataclass
@@ -37,7 +38,7 @@ def _num(x: float) -> float | None:
 
 
 def bootstrap_rng(seed: int, task: str) -> np.random.Generator:
-    return np.random.default_rng(zlib.crc32(f"{seed}:{task}".encode()))
+    return np.random.default_rng(joined_seed(seed, task))
 
 
 def metric_table(rows: Sequence[dict[str, Any]], metrics: Sequence[str]) -> np.ndarray:

@@ -72,6 +72,7 @@ def assign_splits(sessions: Iterable[tuple[str, str]], fractions: Mapping[str, f
     queues = []
     for child in sorted(by_child):
         stems = sorted(set(by_child[child]))
+        # util.rngs.stream(seed, child) written out: formats imports nothing else of the package
         rng = np.random.default_rng([seed, zlib.crc32(child.encode("utf-8"))])
         queues.append([stems[i] for i in rng.permutation(len(stems))])
     order = [q[i] for i in range(max(map(len, queues), default=0)) for q in queues if i < len(q)]

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import random
 import re
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -52,6 +51,7 @@ import numpy as np
 from babyvlm.tasks.conversation import Conversation, ImageRef
 from babyvlm.tasks.items import Item, ItemError, load_items
 from babyvlm.util.rejects import RejectLog
+from babyvlm.util.rngs import py_stream
 
 LETTERS = "ABCDEFGH"
 ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
@@ -67,8 +67,7 @@ class ScoreContext:
 
     def rng(self, *keys: Any) -> random.Random:
         """A generator fixed by (seed, task, keys)."""
-        key = ":".join(str(k) for k in (self.seed, self.task, *keys))
-        return random.Random(zlib.crc32(key.encode("utf-8")))
+        return py_stream(self.seed, self.task, *keys)
 
 
 TIE_TOL = 1e-9  # log-probabilities this close are a tie

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from babyvlm.util.rngs import stream
+
 Rows = list[list[int]]  # a micro-batch: rows of sample indices
 
 
@@ -37,7 +39,7 @@ class Plan:
         n = len(self.lengths)
         if not self.shuffle:
             return np.arange(n)
-        return np.random.default_rng([self.seed, epoch, 11]).permutation(n)
+        return stream(self.seed, epoch, 11).permutation(n)
 
     def epoch(self, epoch: int) -> list[Rows]:
         if epoch not in self._cache:
@@ -52,7 +54,7 @@ class Plan:
             rows = pack(order, self.lengths, self.max_length, self.window)
             return [rows[i : i + self.batch_size] for i in range(0, len(rows), self.batch_size)]
         if self.group_by_length and self.shuffle:
-            rng = np.random.default_rng([self.seed, epoch, 13])
+            rng = stream(self.seed, epoch, 13)
             chunk = self.batch_size * 32
             batches: list[Rows] = []
             for i in range(0, len(order), chunk):

@@ -21,6 +21,7 @@ from babyvlm.train.batching import Rows
 from babyvlm.train.encode import IGNORE, Encoded, Encoder
 from babyvlm.train.samples import Sample
 from babyvlm.util.rejects import Reject
+from babyvlm.util.rngs import stream
 
 
 def load_rgb(path: Path, *, what: str):
@@ -105,7 +106,7 @@ class FrameData:
         for j in idx:
             f = self.frames[j]
             img = load_rgb(f.path, what=f.source)
-            views.append(self.transform(img, np.random.default_rng([self.seed, epoch, j])))
+            views.append(self.transform(img, stream(self.seed, epoch, j)))
         out = {k: torch.stack([v[k] for v in views]) for k in views[0]}
         if self.text_ids is not None:
             out["text_ids"] = torch.from_numpy(self.text_ids[idx])

@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from babyvlm.util.io import write_json, write_text
+from babyvlm.util.rngs import stream
 
 SIZE = 64
 BACKGROUND = (235, 230, 220)
@@ -70,7 +71,7 @@ def write_fit_items(out: str | Path, *, task: str = "count", n: int = 64, seed: 
     out = Path(out)
     folder = out / split / task
     (folder / "images").mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng([seed, 17])
+    rng = stream(seed, 17)
     answers = ANSWERS[task]
     items = []
     for i in range(n):

@@ -19,6 +19,7 @@ import numpy as np
 from babyvlm.errors import InputError
 from babyvlm.model.templates import content_text, to_messages
 from babyvlm.model.tokenizer import IMAGE
+from babyvlm.util.rngs import stream
 
 PRETRAIN_FORMATS = ("single_image", "video", "interleaved", "mix_format")
 
@@ -117,7 +118,7 @@ def subset(samples: list, n: int, seed: int) -> list:
     """A seeded subset of `n` samples (all when n is 0 or larger than the list), in their original order."""
     if n <= 0 or n >= len(samples):
         return samples
-    keep = np.sort(np.random.default_rng([seed, 7]).choice(len(samples), size=n, replace=False))
+    keep = np.sort(stream(seed, 7).choice(len(samples), size=n, replace=False))
     return [samples[i] for i in keep]
 
 

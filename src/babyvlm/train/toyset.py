@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from babyvlm.util.io import write_json, write_text
+from babyvlm.util.rngs import stream
 
 COLORS = {"red": (220, 40, 40), "green": (40, 180, 60), "blue": (50, 80, 220), "yellow": (230, 210, 40)}
 SHAPES = ("ball", "block", "cup")
@@ -79,7 +80,7 @@ def write_pretrain_set(out: str | Path, *, n_train: int = 48, n_val: int = 8, se
 def write_devcv(out: str | Path, *, n: int = 24, seed: int = 0, splits=("train", "val")) -> Path:
     """Two toy DevCV tasks in the official item format: `count` (1 image) and `compare_synthetic` (2)."""
     out = Path(out)
-    rng = np.random.default_rng([seed, 1])
+    rng = stream(seed, 1)
     for split in splits:
         count, compare = [], []
         cdir = out / split / "count" / "images"

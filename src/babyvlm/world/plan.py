@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from babyvlm.util.rngs import stream
 from babyvlm.world.config import WorldConfig
-from babyvlm.world.rngs import stream
 from babyvlm.world.stems import format_stem
 
 DAYS_PER_MONTH = 30.4375

@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from babyvlm.util.rngs import stream, sub_seed
 from babyvlm.world.catalog import Category, categories, make_look, skin_tone
 from babyvlm.world.draw import Look
 from babyvlm.world.palette import COLORS, jitter, spoken
-from babyvlm.world.rngs import stream, sub_seed
 from babyvlm.world.room import KINDS, Geometry, RoomSpec, make_room
 from babyvlm.world.sprites import Sprite
 

@@ -25,12 +25,12 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 
 from babyvlm.util.io import write_json, write_text
+from babyvlm.util.rngs import stream
 from babyvlm.world.audio import SAMPLE_RATE, synthesize
 from babyvlm.world.config import WorldConfig
 from babyvlm.world.palette import grade_uint8
 from babyvlm.world.plan import SessionJob
 from babyvlm.world.render import Renderer
-from babyvlm.world.rngs import stream
 from babyvlm.world.room import render_panorama
 from babyvlm.world.scene import build_scene, group_sizes, make_home
 from babyvlm.world.timeline import Plan, PlannedUtterance, Planner, View

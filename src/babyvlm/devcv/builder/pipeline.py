@@ -18,13 +18,10 @@ import logging
 import multiprocessing
 import shutil
 import time
-import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from babyvlm.config import to_dict, write_config
 from babyvlm.devcv.builder import sources
@@ -42,6 +39,7 @@ from babyvlm.tasks.devcv import DEVCV_TASKS
 from babyvlm.util.io import read_json, write_json
 from babyvlm.util.progress import progress
 from babyvlm.util.rejects import Reject, RejectLog
+from babyvlm.util.rngs import stream
 
 log = logging.getLogger("babyvlm")
 
@@ -56,10 +54,6 @@ class BuildResult:
     rejects: int
     shortfalls: list[str] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
-
-
-def _rng(seed: int, *keys: str) -> np.random.Generator:
-    return np.random.default_rng([seed, *(zlib.crc32(k.encode("utf-8")) for k in keys)])
 
 
 def _signature(obj: Any) -> str:
@@ -201,7 +195,7 @@ def _run_job(job: tuple[str, str, int, str]) -> tuple[str, str, dict[str, Any]]:
     if n <= 0 or not pool.sessions:
         res = TaskResult(shortfall=None if n <= 0 else "no sessions in this split")
     else:
-        ctx = TaskContext(task=task, split=split, n=n, rng=_rng(cfg.seed, task, split), pool=pool,
+        ctx = TaskContext(task=task, split=split, n=n, rng=stream(cfg.seed, task, split), pool=pool,
                           store=FrameStore(), cfg=cfg, writer=ImageWriter(folder, cfg.image.jpeg_quality),
                           lexicon_factory=lambda: _lexicon(split))
         t1 = time.perf_counter()

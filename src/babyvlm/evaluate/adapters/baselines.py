@@ -35,6 +35,7 @@ from babyvlm.errors import InputError
 from babyvlm.evaluate.adapters.base import AdapterOptions, ModelAdapter
 from babyvlm.tasks import shortcuts as sc
 from babyvlm.tasks.conversation import Conversation
+from babyvlm.util.rngs import py_stream
 
 
 def prompt_form(text: str) -> str:
@@ -54,8 +55,7 @@ class Baseline(ModelAdapter):
 
     def rng(self, conv: Conversation, *extra: Any) -> random.Random:
         m = conv.meta
-        key = ":".join(str(k) for k in (self.seed, self.name, m.get("task"), m.get("item_id"), m.get("round", 0), *extra))
-        return random.Random(zlib.crc32(key.encode("utf-8")))
+        return py_stream(self.seed, self.name, m.get("task"), m.get("item_id"), m.get("round", 0), *extra)
 
     def begin_task(self, task: Any, items: list[Any], prior_items: list[Any] | None = None) -> None:
         self.task = task

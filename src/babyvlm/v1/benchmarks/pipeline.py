@@ -13,8 +13,8 @@ the sessions the pretraining set and DevCV's training split leave out; `split: s
 every session (the paper's shared use of the corpus).
 
 `babyvlm eval --tasks v1 --v1-data DIR` finds each CSV in its task folder and its images/ beside it,
-exactly as for the official release. Every random choice comes from `np.random.default_rng([seed,
-task])`: the same corpus and seed give byte-identical CSVs, items and images.
+exactly as for the official release. Every random choice comes from the task's stream, `util.rngs.stream(seed,
+task index)`: the same corpus and seed give byte-identical CSVs, items and images.
 
 Items are chosen from the annotations alone (scan.py), then only the frames they use are decoded;
 an item whose frame cannot be decoded is dropped (a reject) before its CSV is written.
@@ -36,6 +36,7 @@ from babyvlm.errors import InputError
 from babyvlm.formats.splits import corpus_splits
 from babyvlm.util.io import write_json, write_jsonl, write_text
 from babyvlm.util.rejects import Reject
+from babyvlm.util.rngs import stream
 from babyvlm.v1.benchmarks import caption, labeled_s, two_word
 from babyvlm.v1.benchmarks.images import FrameRequests
 from babyvlm.v1.benchmarks.scan import scan
@@ -56,7 +57,7 @@ def csv_text(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
 
 
 def _rng(seed: int, task: str) -> np.random.Generator:
-    return np.random.default_rng([seed, TASK_INDEX[task]])
+    return stream(seed, TASK_INDEX[task])
 
 
 def build(corpus_dir: str | Path, out: str | Path, cfg: BuildConfig) -> dict[str, Any]:

@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from babyvlm.util.rngs import stream
+
 
 @dataclass
 class MatchResult:
@@ -86,10 +88,10 @@ def hungarian_match(infant: np.ndarray, candidates: np.ndarray, size: int, *, se
     if k > n:
         notes.append(f"asked for {k} but only {n} candidates: the matched subset is the whole pool")
         k = n
-    rng = np.random.default_rng([seed, 1])
+    rng = stream(seed, 1)
     targets = choose_targets(m, k, rng)
     cols, sims, exact = assign(infant[targets], candidates, max_cells=max_cells, rng=rng)
-    rand = np.sort(np.random.default_rng([seed, 2]).choice(n, size=k, replace=False))
+    rand = np.sort(stream(seed, 2).choice(n, size=k, replace=False))
     return MatchResult(matched=cols, targets=targets, pair_sims=sims, random=rand, exact=exact, notes=notes)
 
 
@@ -110,7 +112,7 @@ def subset_similarity(subset: np.ndarray, infant: np.ndarray, targets: np.ndarra
     nrm = float(np.linalg.norm(centroid))
     centroid = centroid / nrm if nrm > 0 else centroid
     _, pair, _ = assign(infant[targets[: len(subset)]], subset, max_cells=max_cells,
-                        rng=np.random.default_rng([seed, 3]))
+                        rng=stream(seed, 3))
     near = nearest_similarity(subset, infant)
     return {"n": int(len(subset)), "pair": round(float(pair.mean()), 6), "nearest": round(float(near.mean()), 6),
             "centroid": round(float((subset @ centroid).mean()), 6)}
