@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from babyvlm.util.digest import digest
 from babyvlm.util.io import read_jsonl
 
 
@@ -42,7 +43,7 @@ class ItemCache:
 
     @staticmethod
     def key(*parts: Any) -> str:
-        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode("utf-8")).hexdigest()[:24]
+        return digest(parts, length=24)
 
     def get(self, key: str) -> Any:
         return self.done.get(key)

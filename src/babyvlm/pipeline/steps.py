@@ -6,21 +6,20 @@ evaluation all continue where a kill left them); the marker here only saves re-c
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from babyvlm.util.digest import digest
 from babyvlm.util.io import read_json, write_json
 
 log = logging.getLogger("babyvlm")
 
 
 def fingerprint(settings: Any) -> str:
-    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return digest(settings)
 
 
 class Steps:

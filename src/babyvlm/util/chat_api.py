@@ -19,7 +19,6 @@ evaluation's adapter: both sit above it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from babyvlm.errors import InputError
+from babyvlm.util.digest import digest
 from babyvlm.util.io import write_json
 
 log = logging.getLogger("babyvlm")
@@ -69,7 +69,7 @@ class ChatAPIClient:
     def _cache_path(self, body: dict[str, Any]) -> Path | None:
         if self.cache_dir is None:
             return None
-        key = hashlib.sha256(json.dumps({"base_url": self.base_url, "body": body}, sort_keys=True).encode()).hexdigest()
+        key = digest({"base_url": self.base_url, "body": body}, length=64)
         return self.cache_dir / key[:2] / f"{key}.json"
 
     # ------------------------------------------------------------------ HTTP

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
-import hashlib
 import io
 import json
 import logging
@@ -24,6 +23,7 @@ import av
 import numpy as np
 from av.video.reformatter import VideoReformatter
 
+from babyvlm.util.digest import digest
 from babyvlm.util.io import write_json, write_text
 from babyvlm.util.rngs import stream
 from babyvlm.world.audio import SAMPLE_RATE, synthesize
@@ -54,8 +54,7 @@ def marker_path(out: Path, stem: str) -> Path:
 
 def config_digest(cfg: WorldConfig) -> str:
     """A short digest of the config a session is made with (a rerun with another config redoes it)."""
-    data = json.dumps(dataclasses.asdict(cfg), sort_keys=True, default=str)
-    return hashlib.sha1(data.encode()).hexdigest()[:16]
+    return digest(dataclasses.asdict(cfg), algorithm="sha1")
 
 
 def session_done(out: Path, stem: str, digest: str | None = None) -> bool:

@@ -11,12 +11,11 @@ rewriter (or the API) again.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from babyvlm.config import to_dict
+from babyvlm.util.digest import digest
 from babyvlm.util.io import append_jsonl, read_jsonl
 from babyvlm.util.progress import bar
 from babyvlm.v1.config import TransformConfig
@@ -38,7 +37,7 @@ def fingerprint(cfg: TransformConfig) -> str:
     d = {"rewrite": to_dict(cfg.rewrite), "vocab": to_dict(cfg.vocab), "seed": cfg.seed, "rules_version": VERSION}
     for k in ("concurrency", "timeout", "max_retries"):
         d["rewrite"].pop(k, None)
-    return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
+    return digest(d)
 
 
 def make_rewriter(cfg: TransformConfig, lex: Lexicon, *, out: Path, api_key: str | None):
