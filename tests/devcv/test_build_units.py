@@ -135,3 +135,18 @@ def test_low_level_statistics():
         frames.append(f)
     assert sc.motion_direction(frames, ["left", "right"]) == "right"
     assert sc.tied_best(sc.nearest(frames[0], [frames[3], frames[0] * 0.9, frames[4]])) == [1]
+
+
+def test_the_builder_list_is_the_task_classes():
+    """Each DevCV task class names its builder; the builder registry is derived from the classes (in
+    their order, the build order) and every named builder exists."""
+    import importlib
+
+    from babyvlm.devcv.builder.registry import BUILDERS, builder
+    from babyvlm.tasks.devcv import DEVCV_TASKS
+
+    assert list(BUILDERS) == list(DEVCV_TASKS)
+    for name, cls in DEVCV_TASKS.items():
+        module, fn = cls.builder.split(":")
+        assert module.startswith("babyvlm.devcv.builder.tasks.")
+        assert builder(name) is getattr(importlib.import_module(module), fn)

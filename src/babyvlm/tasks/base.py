@@ -1,8 +1,8 @@
 """The Task API shared by the evaluation harness and the DevCV builder (DevCV and V1 tasks).
 
-Building a DevCV task's items from annotated frames is the builder's (`babyvlm.devcv.builder`,
-one module per task, keyed by the task's `name`): frames come from `corpus`, which sits above this
-package, so that evaluating never needs the corpus code (docs/architecture.md).
+Building a DevCV task's items from annotated frames is the builder's (`babyvlm.devcv.builder.tasks`,
+one module per task, named by the task's `builder = "module:function"`): frames come from `corpus`,
+which sits above this package, so that evaluating never needs the corpus code (docs/architecture.md).
 
 A task is a small class; one module per task holds its names, chance, loader checks, prompt
 handling, scoring and aggregation. The harness drives the model; the task never calls it.
@@ -125,6 +125,9 @@ class Task:
     image_shape: ClassVar[str | None] = None
     nih_from_months: ClassVar[float | None] = None  # NIH Baby Toolbox: the age the measure is given from
     build_cost: ClassVar[float] = 1.0  # the DevCV builder's seconds per item on one core (orders its jobs)
+    # "module:function" of the DevCV builder that makes the task's items from annotated frames; a
+    # name, not an import: the builders sit above the task layer (devcv/builder/tasks/)
+    builder: ClassVar[str | None] = None
 
     # ------------------------------------------------------------------ data
     def locate(self, root: Path) -> Path | None:

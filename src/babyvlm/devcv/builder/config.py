@@ -6,12 +6,10 @@ from dataclasses import dataclass, field
 
 from babyvlm.formats.splits import DEFAULT_FRACTIONS
 from babyvlm.formats.splits import SPLITS as SPLITS  # re-exported: the builder's modules import it from here
+from babyvlm.tasks.devcv import DEVCV_TASKS
 
-# The tasks in build order, by their CLI (Task.name) names.
-ALL_TASKS = (
-    "picture_vocabulary", "looking_while_listening", "localize", "leftright", "spatialdetails",
-    "vdr_binary", "vdr_open", "compare_real", "compare_synthetic", "count", "memory", "subitizing",
-)
+# The tasks in build order, by their CLI (Task.name) names: every task class that names a builder.
+ALL_TASKS = tuple(name for name, cls in DEVCV_TASKS.items() if cls.builder)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Task name -> builder, on the builder's side (the task classes live in `babyvlm/tasks/devcv/`).
+"""Task name -> builder, derived from the task classes (`babyvlm/tasks/devcv/<task>.py` names its
+builder as `builder = "module:function"`).
 
 Each builder is `build(ctx: TaskContext) -> TaskResult`; modules are imported when used.
 """
@@ -9,22 +10,16 @@ import importlib
 from collections.abc import Callable
 
 from babyvlm.devcv.builder.context import TaskContext, TaskResult
+from babyvlm.tasks.devcv import DEVCV_TASKS
 
-# task name (as `babyvlm eval --tasks` knows it) -> (builder module, function)
-BUILDERS: dict[str, tuple[str, str]] = {
-    "picture_vocabulary": ("babyvlm.devcv.builder.tasks.picture_vocabulary", "build"),
-    "looking_while_listening": ("babyvlm.devcv.builder.tasks.looking_while_listening", "build"),
-    "localize": ("babyvlm.devcv.builder.tasks.localize", "build"),
-    "leftright": ("babyvlm.devcv.builder.tasks.leftright", "build"),
-    "spatialdetails": ("babyvlm.devcv.builder.tasks.spatialdetails", "build"),
-    "vdr_binary": ("babyvlm.devcv.builder.tasks.vdr", "build_binary"),
-    "vdr_open": ("babyvlm.devcv.builder.tasks.vdr", "build_open"),
-    "compare_real": ("babyvlm.devcv.builder.tasks.compare_real", "build"),
-    "compare_synthetic": ("babyvlm.devcv.builder.tasks.compare_synthetic", "build"),
-    "count": ("babyvlm.devcv.builder.tasks.counting", "build_count"),
-    "memory": ("babyvlm.devcv.builder.tasks.memory", "build"),
-    "subitizing": ("babyvlm.devcv.builder.tasks.counting", "build_subitizing"),
-}
+
+def _builders() -> dict[str, tuple[str, str]]:
+    """Task name -> (builder module, function), from each task class's `builder`, in the tasks' order."""
+    return {name: tuple(cls.builder.split(":")) for name, cls in DEVCV_TASKS.items() if cls.builder}
+
+
+# task name (as `babyvlm eval --tasks` knows it) -> (builder module, function): the build order
+BUILDERS: dict[str, tuple[str, str]] = _builders()
 
 
 def builder(task: str) -> Callable[[TaskContext], TaskResult]:
@@ -33,15 +28,12 @@ def builder(task: str) -> Callable[[TaskContext], TaskResult]:
 
 
 def task_folder(task: str) -> str:
-    from babyvlm.tasks.devcv import DEVCV_TASKS
-
     return DEVCV_TASKS[task].folder
 
 
 def resolve_tasks(names: list[str]) -> list[str]:
     """Task names from names or official folder names (`vdr-binary`), in build order; 'all' = every task."""
     from babyvlm.errors import InputError
-    from babyvlm.tasks.devcv import DEVCV_TASKS
 
     by_folder = {cls.folder: name for name, cls in DEVCV_TASKS.items()}
     out = []

@@ -11,6 +11,7 @@ from babyvlm.tasks.devcv.common import ChoiceTask
 
 class CompareReal(ChoiceTask):
     name = "compare_real"
+    builder = "babyvlm.devcv.builder.tasks.compare_real:build"
     folder = "compare_real"
     leaderboard_id = "baby_compare_real"
     nih_from_months = 25

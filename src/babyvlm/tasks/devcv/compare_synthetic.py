@@ -11,6 +11,7 @@ from babyvlm.tasks.devcv.common import ChoiceTask
 
 class CompareSynthetic(ChoiceTask):
     name = "compare_synthetic"
+    builder = "babyvlm.devcv.builder.tasks.compare_synthetic:build"
     folder = "compare_synthetic"
     leaderboard_id = "baby_compare_synthetic"
     nih_from_months = 25

@@ -12,6 +12,7 @@ from babyvlm.tasks.devcv.common import NumberTask
 
 class Count(NumberTask):
     name = "count"
+    builder = "babyvlm.devcv.builder.tasks.counting:build_count"
     folder = "count"
     leaderboard_id = "baby_count"
     nih_from_months = 25

@@ -14,6 +14,7 @@ from babyvlm.tasks.devcv.common import ChoiceTask
 
 class LeftRight(ChoiceTask):
     name = "leftright"
+    builder = "babyvlm.devcv.builder.tasks.leftright:build"
     folder = "leftright"
     leaderboard_id = "baby_leftright"
     build_cost = 2.0

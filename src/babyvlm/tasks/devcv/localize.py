@@ -15,6 +15,7 @@ from babyvlm.tasks.parsing import parse_direction
 
 class Localize(ChoiceTask):
     name = "localize"
+    builder = "babyvlm.devcv.builder.tasks.localize:build"
     folder = "localize"
     leaderboard_id = "baby_localize"
     description = "Localization: which quadrant holds the named object"

@@ -72,6 +72,7 @@ def winoground_row(item_id: str, phrases: list[str], output: list[tuple[float, i
 
 class LookingWhileListening(Task):
     name = "looking_while_listening"
+    builder = "babyvlm.devcv.builder.tasks.looking_while_listening:build"
     folder = "looking_while_listening"
     leaderboard_id = "baby_winoground"
     nih_from_months = 6

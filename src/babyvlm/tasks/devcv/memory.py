@@ -90,6 +90,7 @@ def memory_structure(labels: list[list[str]], labels_from: str = "labels") -> Me
 
 class Memory(Task):
     name = "memory"
+    builder = "babyvlm.devcv.builder.tasks.memory:build"
     folder = "memory"
     leaderboard_id = "baby_memory"
     nih_from_months = 22

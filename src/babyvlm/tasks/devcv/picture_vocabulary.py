@@ -11,6 +11,7 @@ from babyvlm.tasks.devcv.common import ChoiceTask
 
 class PictureVocabulary(ChoiceTask):
     name = "picture_vocabulary"
+    builder = "babyvlm.devcv.builder.tasks.picture_vocabulary:build"
     folder = "picture_vocabulary"
     leaderboard_id = "baby_pv"
     nih_from_months = 25

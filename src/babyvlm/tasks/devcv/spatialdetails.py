@@ -11,6 +11,7 @@ from babyvlm.tasks.devcv.common import ChoiceTask
 
 class SpatialDetails(ChoiceTask):
     name = "spatialdetails"
+    builder = "babyvlm.devcv.builder.tasks.spatialdetails:build"
     folder = "spatialdetails"
     leaderboard_id = "baby_spatialdetails"
     image_shape = "match"

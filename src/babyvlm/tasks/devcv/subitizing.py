@@ -10,6 +10,7 @@ from babyvlm.tasks.devcv.common import NumberTask
 
 class Subitizing(NumberTask):
     name = "subitizing"
+    builder = "babyvlm.devcv.builder.tasks.counting:build_subitizing"
     folder = "subitizing"
     leaderboard_id = "baby_subitizing"
     nih_from_months = 25

@@ -13,6 +13,7 @@ from babyvlm.tasks.devcv.common import DirectionTask
 
 class VDRBinary(DirectionTask):
     name = "vdr_binary"
+    builder = "babyvlm.devcv.builder.tasks.vdr:build_binary"
     folder = "vdr-binary"
     leaderboard_id = "baby_vdr_binary"
     nih_from_months = 22

@@ -12,6 +12,7 @@ from babyvlm.tasks.devcv.common import DirectionTask
 
 class VDROpen(DirectionTask):
     name = "vdr_open"
+    builder = "babyvlm.devcv.builder.tasks.vdr:build_open"
     folder = "vdr-open"
     leaderboard_id = "baby_vdr_open"
     nih_from_months = 22
