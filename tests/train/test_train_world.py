@@ -39,3 +39,5 @@ def test_each_stage_runs_on_the_tiny_world(world_data, tmp_path):
     d3 = read_json(run / "stage3" / "done.json")
     assert d3["data"]["train_samples"] > 1000 and d3["init"]["connector"] == "stage2/model"
     assert (tmp_path / "model" / "config.json").exists()
+    check = read_json(run / "run.json")["held_out_check"]  # one world, one splits.json: nothing shared
+    assert check["checked"] and check["overlap"] == 0 and check["devcv_held_out"] > 0

@@ -34,6 +34,7 @@ from babyvlm.train.builders import (
 from babyvlm.train.config import TrainConfig
 from babyvlm.train.distributed import DistContext, init_distributed, shutdown
 from babyvlm.train.engine import Engine
+from babyvlm.train.held_out import check_held_out
 from babyvlm.train.rundir import RunDir
 from babyvlm.util.provenance import run_info
 
@@ -60,7 +61,8 @@ def reconcile(cfg: TrainConfig, rd: RunDir, *, model_overridden: bool) -> TrainC
     return dataclasses.replace(cfg, **changes)
 
 
-def record_run(cfg: TrainConfig, rd: RunDir, ctx: DistContext, preset: str | None) -> None:
+def record_run(cfg: TrainConfig, rd: RunDir, ctx: DistContext, preset: str | None,
+               held_out: dict[str, Any] | None = None) -> None:
     if not ctx.main:
         return
     info = rd.info() or {"model_preset": cfg.model_preset, "train_preset": preset, "model": to_dict(cfg.model),
@@ -69,7 +71,19 @@ def record_run(cfg: TrainConfig, rd: RunDir, ctx: DistContext, preset: str | Non
         v = getattr(cfg, key)
         if v is not None:
             info[key] = str(Path(v).resolve())
+    info["held_out_check"] = held_out if held_out is not None else held_out_record(cfg, rd)
     rd.write_info(info)
+
+
+def held_out_record(cfg: TrainConfig, rd: RunDir) -> dict[str, Any] | None:
+    """The check that the pretraining set holds none of the DevCV build's held-out sessions, once per
+    pair of builds in a run (run.json keeps it); raises InputError on a leak (train/held_out.py)."""
+    pair = [str(Path(p).resolve()) if p is not None else None for p in (cfg.pretrain, cfg.devcv)]
+    kept = (rd.info() or {}).get("held_out_check")
+    if kept is not None and kept.get("builds") == pair:
+        return kept
+    check = check_held_out(cfg.pretrain, cfg.devcv)
+    return None if check is None else {**check, "builds": pair}
 
 
 def ensure_processor(rd: RunDir, cfg: TrainConfig, ctx: DistContext, *, fallback: Path | None = None):
@@ -98,12 +112,13 @@ def ensure_processor(rd: RunDir, cfg: TrainConfig, ctx: DistContext, *, fallback
 
 # --- the stage ----------------------------------------------------------------------------------------
 
-def prepare_stage(stage: str, rd: RunDir, cfg: TrainConfig, ctx: DistContext, *, preset: str | None = None):
+def prepare_stage(stage: str, rd: RunDir, cfg: TrainConfig, ctx: DistContext, *, preset: str | None = None,
+                  held_out: dict[str, Any] | None = None):
     """Everything before the loop: sources, run record, resolved config, processor, task, trainable list."""
     scfg = cfg.stage(stage)
     sdir = rd.stage_dir(stage)
     sources = resolve_init(rd, stage, scfg.init)
-    record_run(cfg, rd, ctx, preset)
+    record_run(cfg, rd, ctx, preset, held_out)
     if ctx.main:
         sdir.mkdir(parents=True, exist_ok=True)
         write_config(cfg, sdir, section="train")
@@ -129,6 +144,7 @@ def run_stage(stage: str, run: str | Path, cfg: TrainConfig, *, preset: str | No
     rd = RunDir(run)
     scfg = cfg.stage(stage)
     cfg = reconcile(cfg, rd, model_overridden=model_overridden)
+    held_out = held_out_record(cfg, rd)  # every process, before any starts: a leak stops the run here
     ctx = init_distributed(cfg.device)
     try:
         torch.manual_seed(cfg.seed)
@@ -144,7 +160,7 @@ def run_stage(stage: str, run: str | Path, cfg: TrainConfig, *, preset: str | No
                 shutil.rmtree(sdir / sub, ignore_errors=True)
             (sdir / "metrics.jsonl").unlink(missing_ok=True)
         ctx.barrier()
-        task, origin, data_info = prepare_stage(stage, rd, cfg, ctx, preset=preset)
+        task, origin, data_info = prepare_stage(stage, rd, cfg, ctx, preset=preset, held_out=held_out)
         if task.schedule.total_steps == 0:
             raise InputError(f"stage {stage}: the data give no full step (batch {scfg.batch_size} x accumulation "
                              f"{scfg.grad_accum} x {ctx.world} processes); lower batch_size or raise epochs")
